@@ -1,0 +1,91 @@
+"""Shared fixtures: real Redis, real PostgreSQL, SQLite, and a local feed server.
+
+In CI (CI=true) a missing Redis or PostgreSQL fails the tests that need it; on a
+developer machine those tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+
+from tests.support.feedserver import FeedServer
+from worker.store.repository import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "config" / "samples"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+REDIS_URL = os.environ.get("INGEST_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "INGEST_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _unavailable(what: str, exc: Exception) -> None:
+    message = f"{what} is not reachable: {exc}"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A real Redis database, emptied before the test."""
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        _unavailable("Redis", exc)
+    yield REDIS_URL
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test, dropped afterwards."""
+    name = f"ingest_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5)
+    except psycopg.Error as exc:
+        _unavailable("PostgreSQL", exc)
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    yield f"{base}/{name}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each store test runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ingest.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    s = Store(database_url)
+    s.migrate()
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def feed_server(tmp_path: Path) -> Iterator[FeedServer]:
+    """A real HTTP server on 127.0.0.1 serving a copy of the bundled samples."""
+    root = tmp_path / "www"
+    root.mkdir()
+    for sample in SAMPLES.glob("*.xml"):
+        (root / sample.name).write_bytes(sample.read_bytes())
+    with FeedServer(root) as server:
+        yield server

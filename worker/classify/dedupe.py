@@ -1,0 +1,28 @@
+"""The exact-duplicate fingerprint (Labels.text_hash).
+
+Feeds republish the same story with cosmetic differences: curly vs straight quotes, a
+changed line break, a title case change, a trailing full stop. Those must not defeat exact
+duplicate detection, so the text is folded to its words before hashing. Near and spun
+duplicates are a different problem, solved elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def text_fingerprint(text: str) -> str:
+    """A 32-hex-digit hash of `text`'s words, ignoring case, whitespace and punctuation.
+
+    Text with no words gives "" (the Labels default), so that empty items never count
+    as duplicates of each other.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    words = _WORD.findall(folded)
+    if not words:
+        return ""
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=16).hexdigest()

@@ -1,0 +1,47 @@
+"""Lines that belong to the feed or the site, not to the story.
+
+Matched against whole blocks, and only short ones for the generic calls to action, so a
+paragraph that merely mentions "read more" is never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from worker.record import Block
+
+BUILTIN = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^the post .{1,300} appeared first on .{1,200}$",
+        r"^(?:continue reading|read more|read the (?:full|rest of the|original) "
+        r"(?:story|article|post)|click here to read more|keep reading)\b.{0,80}$",
+        r"^(?:share|share this(?: article| story)?|share on \w+|tweet|subscribe|sign up|"
+        r"follow us|like us on facebook|join our newsletter)\b.{0,80}$",
+        r"^(?:related(?: articles| posts| stories)?|advertisement|sponsored|photo credit)\s*:?\s*$",
+    )
+)
+_TRAILING_ELLIPSIS = re.compile(r"(?:\s*\[(?:…|\.\.\.)\])+$")
+
+
+def drop_boilerplate(blocks: list[Block], patterns: Iterable[re.Pattern[str]]) -> list[Block]:
+    """Blocks minus those matching any pattern; WordPress's trailing "[…]" is trimmed."""
+    patterns = tuple(patterns)
+    kept: list[Block] = []
+    for block in blocks:
+        if block.kind != "table" and any(p.search(block.text) for p in patterns):
+            continue
+        if block.kind == "paragraph" and block.text.endswith("]"):
+            text = _TRAILING_ELLIPSIS.sub("", block.text)
+            if not text:
+                continue
+            block = Block(block.kind, text)
+        kept.append(block)
+    return kept
+
+
+def drop_title_echo(blocks: list[Block], title: str, publisher: str | None) -> list[Block]:
+    """Blocks minus a teaser that only repeats the headline (Google News descriptions)."""
+    echoes = {title.casefold(), f"{title} {publisher or ''}".strip().casefold()}
+    return [b for b in blocks if b.kind == "table" or b.text.casefold() not in echoes]

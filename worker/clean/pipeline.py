@@ -1,0 +1,138 @@
+"""`clean()`: the cleaner's stages chained as plain functions over an Entry.
+
+    choose body -> cap -> blocks (HTML via selectolax, or plain lines) -> template footer
+    -> credit lines -> boilerplate -> [plain text only: glue repair] -> render
+    -> attribution fallbacks -> syndication
+
+Pure and total: no I/O, and any failure degrades to a warning and plainer output, because
+a crash here would turn one odd item into a retry loop for the whole batch.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass
+
+from worker.clean.boilerplate import BUILTIN, drop_boilerplate, drop_title_echo
+from worker.clean.credits import take_credits
+from worker.clean.flattened import restructure
+from worker.clean.footer import strip_footer
+from worker.clean.glue import KEEP_MIXED_CASE
+from worker.clean.html import Link, extract
+from worker.clean.plaintext import has_markup, read_blocks
+from worker.clean.render import render
+from worker.clean.rules import DEFAULT_RULES, CleanRules
+from worker.clean.sanitize import cap_bytes, normalize_text, repair_mojibake, strip_tracking
+from worker.clean.syndication import syndication
+from worker.clean.title import split_title
+from worker.record import Attribution, Block, Cleaned, Entry, Syndication
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(slots=True)
+class _Body:
+    text: str
+    is_html: bool
+
+
+def clean(entry: Entry, rules: CleanRules | None = None) -> Cleaned:
+    """Clean one entry; never raises (failures become warnings and a plain-text fallback)."""
+    rules = rules or DEFAULT_RULES
+    warnings: list[str] = []
+    try:
+        return _clean(entry, rules, warnings)
+    except Exception as exc:  # the contract is "never raises"
+        warnings.append(f"cleaning failed ({type(exc).__name__}: {exc}); fell back to plain text")
+        return _fallback(entry, warnings)
+
+
+def _choose_body(entry: Entry) -> _Body:
+    """content:encoded over the summary; HTML without a single tag is plain text."""
+    if entry.content_html and entry.content_html.strip():
+        body = _Body(entry.content_html, True)
+    else:
+        body = _Body(entry.summary or "", entry.summary_is_html)
+    if body.is_html and not has_markup(body.text):
+        return _Body(htmllib.unescape(body.text), False)
+    return body
+
+
+def _blocks(body: _Body, entry: Entry, rules: CleanRules,
+            warnings: list[str]) -> tuple[list[Block], list[Link]]:
+    if body.is_html:
+        host = rules.for_url(entry.url or entry.feed)
+        try:
+            extracted = extract(repair_mojibake(body.text), host.drop_selectors, rules.max_blocks)
+        except Exception as exc:  # a parser bug must not lose the item
+            warnings.append(f"HTML parse failed ({type(exc).__name__}); used tag-stripped text")
+        else:
+            return extracted.blocks, extracted.links
+        body = _Body(htmllib.unescape(_TAG.sub("\n", body.text)), False)
+    return read_blocks(normalize_text(body.text), rules.max_blocks), []
+
+
+def _clean(entry: Entry, rules: CleanRules, warnings: list[str]) -> Cleaned:
+    title, title_publisher = split_title(entry.title or "", entry.source_title)
+    body = _choose_body(entry)
+    body.text, cut = cap_bytes(body.text, rules.max_html_bytes)
+    if cut:
+        warnings.append(f"input over {rules.max_html_bytes} bytes: truncated")
+    blocks, links = _blocks(body, entry, rules, warnings)
+    if len(blocks) >= rules.max_blocks:
+        warnings.append(f"more than {rules.max_blocks} blocks: the rest was dropped")
+
+    footer = strip_footer(blocks, links)
+    attribution = footer.attribution
+    attribution.publisher = title_publisher or entry.source_title
+    blocks = take_credits(footer.blocks, links, attribution)
+    host = rules.for_url(entry.url or entry.feed)
+    blocks = drop_boilerplate(blocks, (*BUILTIN, *rules.boilerplate, *host.drop_patterns))
+    blocks = drop_title_echo(blocks, title, attribution.publisher)
+    if not body.is_html:
+        blocks = restructure(blocks, KEEP_MIXED_CASE | rules.keep_mixed_case)
+    blocks = _cap_text(blocks, rules.max_text_chars, warnings)
+    text = render(blocks)
+    if not text:
+        warnings.append("no text left after cleaning")
+
+    attribution.author = attribution.author or _or_none(entry.author)
+    if not attribution.source_url and entry.source_url:
+        attribution.source_url = strip_tracking(entry.source_url)
+    return Cleaned(
+        title=title,
+        text=text,
+        blocks=blocks,
+        attribution=attribution,
+        syndication=syndication(title, text, entry.url, attribution, footer.found),
+        warnings=warnings,
+    )
+
+
+def _cap_text(blocks: list[Block], limit: int, warnings: list[str]) -> list[Block]:
+    """Whole blocks up to `limit` characters of text, so nothing is cut mid-sentence."""
+    total = 0
+    for index, block in enumerate(blocks):
+        total += len(block.text) + 2
+        if total > limit:
+            warnings.append(f"text over {limit} characters: truncated at block {index}")
+            return blocks[:index]
+    return blocks
+
+
+def _or_none(value: str | None) -> str | None:
+    value = " ".join(value.split()) if value else ""
+    return value or None
+
+
+def _fallback(entry: Entry, warnings: list[str]) -> Cleaned:
+    """The least we can always produce: tag-stripped text as paragraphs, no attribution."""
+    try:
+        raw = entry.content_html or entry.summary or ""
+        text = normalize_text(htmllib.unescape(_TAG.sub("\n", raw[:2_000_000])))
+        blocks = [Block("paragraph", line) for line in text.split("\n") if line]
+        title = " ".join(str(entry.title or "").split())
+    except Exception:  # last resort: an empty item is still a recorded item
+        blocks, title = [], ""
+    return Cleaned(title, render(blocks), blocks, Attribution(), Syndication(), warnings)

@@ -1,0 +1,70 @@
+"""Cleaning rules: limits, extra boilerplate and per-host fixes, loaded from TOML.
+
+Rules are data so that a new autoblog's quirks are fixed in `config/cleaning.toml`, not in
+code, and so that `clean()` stays pure: the caller loads the rules once and passes them in.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True, slots=True)
+class HostRules:
+    """Fixes for one publisher: elements to drop (CSS) and text blocks to drop (regex)."""
+
+    drop_selectors: tuple[str, ...] = ()
+    drop_patterns: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CleanRules:
+    """Everything `clean()` may be told; the defaults are safe for any feed."""
+
+    max_html_bytes: int = 2_000_000  # bigger bodies are truncated, with a warning
+    max_blocks: int = 2_000
+    max_text_chars: int = 500_000
+    boilerplate: tuple[re.Pattern[str], ...] = ()  # added to the built-in patterns
+    keep_mixed_case: frozenset[str] = frozenset()  # added to the built-in allow-list
+    hosts: dict[str, HostRules] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | Path) -> CleanRules:
+        """Read rules from TOML (see config/cleaning.toml); unknown keys are an error."""
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        limits = data.get("limits", {})
+        hosts = {
+            host.lower(): HostRules(
+                drop_selectors=tuple(spec.get("drop_selectors", ())),
+                drop_patterns=_compile(spec.get("drop_patterns", ())),
+            )
+            for host, spec in data.get("hosts", {}).items()
+        }
+        return cls(
+            max_html_bytes=int(limits.get("max_html_bytes", cls.max_html_bytes)),
+            max_blocks=int(limits.get("max_blocks", cls.max_blocks)),
+            max_text_chars=int(limits.get("max_text_chars", cls.max_text_chars)),
+            boilerplate=_compile(data.get("boilerplate", {}).get("patterns", ())),
+            keep_mixed_case=frozenset(data.get("glue", {}).get("keep_mixed_case", ())),
+            hosts=hosts,
+        )
+
+    def for_url(self, url: str | None) -> HostRules:
+        """The rules of the most specific configured host that `url` belongs to."""
+        host = (urlsplit(url).hostname or "") if url else ""
+        while host:
+            if host in self.hosts:
+                return self.hosts[host]
+            _, _, host = host.partition(".")
+        return HostRules()
+
+
+def _compile(patterns: object) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)  # type: ignore[union-attr]
+
+
+DEFAULT_RULES = CleanRules()

@@ -1,0 +1,54 @@
+"""Per-process context: the store, Redis and subscriptions a process needs, made lazily.
+
+Lazily, because Celery forks its pool: connections opened before the fork would be
+shared by the children, so each process builds its own on first use.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from redis import Redis
+
+from worker.fanout.subscriptions import Subscriptions
+from worker.settings import Settings
+from worker.store.repository import Store
+
+
+def redis_url(broker: str) -> str:
+    """Our own Redis client's URL for a broker URL (kombu's redis+socket → unix)."""
+    if broker.startswith("redis+socket://"):
+        return "unix://" + broker.removeprefix("redis+socket://")
+    return broker
+
+
+@dataclass
+class Runtime:
+    settings: Settings = field(default_factory=Settings)
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.settings.database)
+
+    @cached_property
+    def redis(self) -> Redis:
+        url = self.settings.redis_url or redis_url(self.settings.broker)
+        return Redis.from_url(url, socket_timeout=10, health_check_interval=30)
+
+    @cached_property
+    def subscriptions(self) -> Subscriptions:
+        return Subscriptions.load(self.settings.subscriptions_file)
+
+
+_runtime: Runtime | None = None
+_pid: int | None = None
+
+
+def current() -> Runtime:
+    """This process's runtime (rebuilt after a fork)."""
+    global _runtime, _pid
+    if _runtime is None or _pid != os.getpid():
+        _runtime, _pid = Runtime(), os.getpid()
+    return _runtime

@@ -1,0 +1,579 @@
+"""The store: every read and write the worker makes, in one place, on SQLite or PostgreSQL.
+
+Writes that belong together share one transaction (item + seen entry + fingerprint +
+outbox rows), and every write is an upsert keyed on a stable id, so a redelivered task
+changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from worker.record import ItemRecord, stable_id
+from worker.store import tables as t
+from worker.store.migrate import upgrade
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def feed_id_for(url: str) -> str:
+    return stable_id("feed", url)
+
+
+@dataclass(slots=True)
+class FeedRow:
+    id: str
+    url: str
+    title: str | None
+    category: str | None
+    enabled: bool
+    status: str
+    etag: str | None
+    last_modified: str | None
+    next_poll_at: datetime | None
+    last_polled_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    error_count: int
+
+    @classmethod
+    def from_row(cls, row: Any) -> FeedRow:
+        m = row._mapping
+        return cls(
+            id=m["id"],
+            url=m["url"],
+            title=m["title"],
+            category=m["category"],
+            enabled=bool(m["enabled"]),
+            status=m["status"],
+            etag=m["etag"],
+            last_modified=m["last_modified"],
+            next_poll_at=as_utc(m["next_poll_at"]),
+            last_polled_at=as_utc(m["last_polled_at"]),
+            last_success_at=as_utc(m["last_success_at"]),
+            last_error=m["last_error"],
+            error_count=m["error_count"],
+        )
+
+
+@dataclass(slots=True)
+class SaveResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    events: int = 0
+    records: list[ItemRecord] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class OutboxEvent:
+    seq: int
+    subscription: str
+    stream_seq: int
+    event_id: str
+    type: str
+    payload: str
+
+
+Matcher = Callable[[ItemRecord], Sequence[str]]
+"""Given a record, the names of the subscriptions it goes to."""
+
+
+class Store:
+    """A thin repository over one SQLAlchemy engine."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        if url.startswith("sqlite"):
+            self.engine = create_engine(url, connect_args={"timeout": 60})
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        self.dialect = self.engine.dialect.name
+
+    def migrate(self) -> None:
+        upgrade(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- portable upserts -------------------------------------------------------------
+
+    def _insert(self, table: t.Table) -> Any:
+        dialect = postgresql if self.dialect == "postgresql" else sqlite
+        return dialect.insert(table)
+
+    def _insert_ignore(
+        self, conn: Connection, table: t.Table, rows: list[dict], keys: list[str]
+    ) -> None:
+        if rows:
+            conn.execute(self._insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+
+    # -- feeds ------------------------------------------------------------------------
+
+    def add_feeds(self, feeds: Iterable[tuple[str, str | None, str | None]]) -> int:
+        """Add (url, title, category) feeds that are not there yet; returns how many."""
+        now = utcnow()
+        rows = [
+            {
+                "id": feed_id_for(url),
+                "url": url,
+                "title": title,
+                "category": category,
+                "enabled": True,
+                "status": "new",
+                "error_count": 0,
+                "next_poll_at": now,
+                "created_at": now,
+            }
+            for url, title, category in feeds
+        ]
+        with self.engine.begin() as conn:
+            before = conn.scalar(select(func.count()).select_from(t.feeds))
+            self._insert_ignore(conn, t.feeds, rows, ["url"])
+            after = conn.scalar(select(func.count()).select_from(t.feeds))
+        return int(after - before)
+
+    def list_feeds(self) -> list[FeedRow]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.feeds).order_by(t.feeds.c.url)).all()
+        return [FeedRow.from_row(r) for r in rows]
+
+    def get_feed(self, id_or_url: str) -> FeedRow | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.feeds).where(or_(t.feeds.c.id == id_or_url, t.feeds.c.url == id_or_url))
+            ).first()
+        return FeedRow.from_row(row) if row else None
+
+    def remove_feed(self, id_or_url: str) -> bool:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                delete(t.feeds).where(or_(t.feeds.c.id == id_or_url, t.feeds.c.url == id_or_url))
+            )
+        return result.rowcount > 0
+
+    def claim_feeds(self, *, due_only: bool, lease: timedelta, limit: int = 1000) -> list[FeedRow]:
+        """Lease enabled feeds (due ones, or all) so no other poller fetches them meanwhile.
+
+        The lease is taken with a conditional UPDATE per feed: whichever poller's update
+        matches first owns the feed until the lease runs out.
+        """
+        now = utcnow()
+        cond = and_(
+            t.feeds.c.enabled.is_(True),
+            or_(t.feeds.c.lease_until.is_(None), t.feeds.c.lease_until < now),
+        )
+        if due_only:
+            cond = and_(cond, or_(t.feeds.c.next_poll_at.is_(None), t.feeds.c.next_poll_at <= now))
+        claimed: list[FeedRow] = []
+        with self.engine.begin() as conn:
+            candidates = conn.execute(
+                select(t.feeds).where(cond).order_by(t.feeds.c.next_poll_at).limit(limit)
+            ).all()
+            for row in candidates:
+                won = conn.execute(
+                    update(t.feeds)
+                    .where(and_(t.feeds.c.id == row.id, cond))
+                    .values(lease_until=now + lease)
+                ).rowcount
+                if won:
+                    claimed.append(FeedRow.from_row(row))
+        return claimed
+
+    def record_fetch(
+        self,
+        feed_id: str,
+        *,
+        ok: bool,
+        next_poll_at: datetime,
+        error: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        """Store a fetch outcome and release the lease."""
+        now = utcnow()
+        values: dict[str, Any] = {
+            "last_polled_at": now,
+            "next_poll_at": next_poll_at,
+            "lease_until": None,
+        }
+        if ok:
+            values.update(status="ok", last_success_at=now, error_count=0, last_error=None)
+            if etag is not None:
+                values["etag"] = etag
+            if last_modified is not None:
+                values["last_modified"] = last_modified
+            if title:
+                values["title"] = title
+        else:
+            values.update(
+                status="error",
+                last_error=error,
+                last_error_at=now,
+                error_count=t.feeds.c.error_count + 1,
+            )
+        with self.engine.begin() as conn:
+            conn.execute(update(t.feeds).where(t.feeds.c.id == feed_id).values(**values))
+
+    # -- entries and items ------------------------------------------------------------
+
+    def seen_hashes(self, feed_id: str, keys: Sequence[str]) -> dict[str, str]:
+        """Content hashes already stored for these entry keys (one query per fetch)."""
+        found: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(keys), 500):
+                rows = conn.execute(
+                    select(t.seen_entries.c.entry_key, t.seen_entries.c.content_hash).where(
+                        t.seen_entries.c.feed_id == feed_id,
+                        t.seen_entries.c.entry_key.in_(chunk),
+                    )
+                )
+                found.update({k: h for k, h in rows})
+        return found
+
+    def save_items(self, feed_id: str, records: list[ItemRecord], match: Matcher) -> SaveResult:
+        """Store a batch of records and their outbox rows in one transaction.
+
+        Unchanged records (same content hash) write nothing but their seen row, so a
+        redelivered task publishes nothing twice. Changed ones become version + 1.
+        """
+        result = SaveResult()
+        now = utcnow()
+        records = list({r.id: r for r in records}.values())
+        with self.engine.begin() as conn:
+            existing = {
+                row.id: row
+                for chunk in _chunks([r.id for r in records], 500)
+                for row in conn.execute(
+                    select(
+                        t.items.c.id,
+                        t.items.c.version,
+                        t.items.c.content_hash,
+                        t.items.c.created_at,
+                    ).where(t.items.c.id.in_(chunk))
+                )
+            }
+            fresh: list[ItemRecord] = []
+            for record in records:
+                old = existing.get(record.id)
+                if old is not None and old.content_hash == record.content_hash:
+                    result.unchanged += 1
+                    continue
+                record.version = old.version + 1 if old is not None else 1
+                fresh.append(record)
+            self._link_exact_duplicates(conn, fresh)
+            inserts, updates = [], []
+            for record in fresh:
+                row = _item_row(feed_id, record, now)
+                if record.version == 1:
+                    inserts.append({**row, "created_at": now})
+                    result.created += 1
+                else:
+                    updates.append(row)
+                    result.updated += 1
+            if inserts:
+                conn.execute(t.items.insert(), inserts)
+            for row in updates:
+                conn.execute(update(t.items).where(t.items.c.id == row["id"]).values(**row))
+            events = [_outbox_row(record, name, now) for record in fresh for name in match(record)]
+            self._insert_ignore(conn, t.outbox, events, ["item_id", "version", "subscription"])
+            result.events = len(events)
+            seen = [
+                {
+                    "feed_id": feed_id,
+                    "entry_key": r.entry_key,
+                    "content_hash": r.content_hash,
+                    "item_id": r.id,
+                    "seen_at": now,
+                }
+                for r in records
+            ]
+            stmt = self._insert(t.seen_entries)
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["feed_id", "entry_key"],
+                    set_={"content_hash": stmt.excluded.content_hash, "seen_at": now},
+                ),
+                seen,
+            )
+        result.records = fresh
+        return result
+
+    def _link_exact_duplicates(self, conn: Connection, records: list[ItemRecord]) -> None:
+        """Point each record whose normalised text was seen before at the first holder."""
+        by_hash = {r.text_hash: r for r in reversed(records) if r.text_hash}
+        rows = [{"text_hash": h, "item_id": r.id, "cluster_id": r.id} for h, r in by_hash.items()]
+        self._insert_ignore(conn, t.fingerprints, rows, ["text_hash"])
+        owners: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(list(by_hash), 500):
+            fp = t.fingerprints.c
+            for h, item_id, cluster in conn.execute(
+                select(fp.text_hash, fp.item_id, fp.cluster_id).where(fp.text_hash.in_(chunk))
+            ):
+                owners[h] = (item_id, cluster)
+        for record in records:
+            owner = owners.get(record.text_hash)
+            if owner is None:
+                record.cluster_id = record.cluster_id or record.id
+            elif owner[0] != record.id:
+                record.duplicate_of, record.cluster_id = owner
+            else:
+                record.cluster_id = owner[1]
+
+    def get_item(self, item_id: str) -> ItemRecord | None:
+        with self.engine.connect() as conn:
+            raw = conn.scalar(select(t.items.c.record).where(t.items.c.id.startswith(item_id)))
+        return ItemRecord.from_dict(json.loads(raw)) if raw else None
+
+    def list_items(self, limit: int = 50, offset: int = 0) -> list[ItemRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.scalars(
+                select(t.items.c.record)
+                .order_by(t.items.c.created_at.desc(), t.items.c.id)
+                .limit(limit)
+                .offset(offset)
+            ).all()
+        return [ItemRecord.from_dict(json.loads(r)) for r in rows]
+
+    def iter_items(self, batch: int = 500) -> Iterator[ItemRecord]:
+        """Every item, oldest first, streamed in pages."""
+        with self.engine.connect() as conn:
+            result = conn.execution_options(yield_per=batch).execute(
+                select(t.items.c.record).order_by(t.items.c.created_at, t.items.c.id)
+            )
+            for (raw,) in result:
+                yield ItemRecord.from_dict(json.loads(raw))
+
+    # -- outbox -----------------------------------------------------------------------
+
+    def stamp_outbox(self, limit: int) -> None:
+        """Give unsent, unstamped rows their stream sequence, in outbox order.
+
+        Stamping happens in its own transaction before anything is published, so a
+        relay that dies later republishes the very same stream ids, which Redis rejects.
+        """
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(t.outbox.c.seq, t.outbox.c.subscription)
+                .where(t.outbox.c.sent_at.is_(None), t.outbox.c.stream_seq.is_(None))
+                .order_by(t.outbox.c.seq)
+                .limit(limit)
+            ).all()
+            if not rows:
+                return
+            subs = sorted({s for _, s in rows})
+            self._insert_ignore(
+                conn,
+                t.relay_cursors,
+                [{"subscription": s, "last_stream_seq": 0} for s in subs],
+                ["subscription"],
+            )
+            cursor_q = select(t.relay_cursors).where(t.relay_cursors.c.subscription.in_(subs))
+            if self.dialect == "postgresql":
+                cursor_q = cursor_q.with_for_update()
+            cursors = {c.subscription: c.last_stream_seq for c in conn.execute(cursor_q)}
+            stamps = []
+            for seq, sub in rows:
+                cursors[sub] += 1
+                stamps.append({"b_seq": seq, "b_stream_seq": cursors[sub]})
+            conn.execute(
+                update(t.outbox)
+                .where(t.outbox.c.seq == bindparam("b_seq"))
+                .values(stream_seq=bindparam("b_stream_seq")),
+                stamps,
+            )
+            conn.execute(
+                update(t.relay_cursors)
+                .where(t.relay_cursors.c.subscription == bindparam("b_sub"))
+                .values(last_stream_seq=bindparam("b_last")),
+                [{"b_sub": s, "b_last": n} for s, n in cursors.items()],
+            )
+
+    def stamped_unsent(self, limit: int) -> list[OutboxEvent]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    t.outbox.c.seq,
+                    t.outbox.c.subscription,
+                    t.outbox.c.stream_seq,
+                    t.outbox.c.event_id,
+                    t.outbox.c.type,
+                    t.outbox.c.payload,
+                )
+                .where(t.outbox.c.sent_at.is_(None), t.outbox.c.stream_seq.is_not(None))
+                .order_by(t.outbox.c.subscription, t.outbox.c.stream_seq)
+                .limit(limit)
+            ).all()
+        return [OutboxEvent(*row) for row in rows]
+
+    def mark_sent(self, seqs: Sequence[int]) -> None:
+        now = utcnow()
+        with self.engine.begin() as conn:
+            for chunk in _chunks(list(seqs), 500):
+                conn.execute(update(t.outbox).where(t.outbox.c.seq.in_(chunk)).values(sent_at=now))
+
+    def outbox_backlog(self) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.scalar(
+                    select(func.count()).select_from(t.outbox).where(t.outbox.c.sent_at.is_(None))
+                )
+            )
+
+    # -- dead letters -----------------------------------------------------------------
+
+    def add_dead_letter(
+        self, task: str, task_id: str | None, args: Any, error: str, tb: str | None, attempts: int
+    ) -> int:
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    t.dead_letters.insert().values(
+                        task=task,
+                        task_id=task_id,
+                        args=json.dumps(args),
+                        error=error[:2000],
+                        traceback=tb,
+                        attempts=attempts,
+                        created_at=utcnow(),
+                    )
+                ).inserted_primary_key[0]
+            )
+
+    def dead_letters(self, *, include_replayed: bool = False) -> list[dict[str, Any]]:
+        q = select(t.dead_letters).order_by(t.dead_letters.c.id)
+        if not include_replayed:
+            q = q.where(t.dead_letters.c.replayed_at.is_(None))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def get_dead_letter(self, dl_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.dead_letters).where(t.dead_letters.c.id == dl_id)).first()
+        return dict(row._mapping) if row else None
+
+    def mark_replayed(self, dl_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.dead_letters)
+                .where(t.dead_letters.c.id == dl_id)
+                .values(replayed_at=utcnow())
+            )
+
+    def purge_dead_letters(self) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(delete(t.dead_letters)).rowcount
+
+    # -- figures ----------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Totals for summaries, status and metrics: one round trip per figure."""
+        with self.engine.connect() as conn:
+
+            def count(table: t.Table, *where: Any) -> int:
+                return int(conn.scalar(select(func.count()).select_from(table).where(*where)))
+
+            return {
+                "feeds": count(t.feeds),
+                "feeds_error": count(t.feeds, t.feeds.c.status == "error"),
+                "items": count(t.items),
+                "duplicates": count(t.items, t.items.c.duplicate_of.is_not(None)),
+                "events_sent": count(t.outbox, t.outbox.c.sent_at.is_not(None)),
+                "outbox_backlog": count(t.outbox, t.outbox.c.sent_at.is_(None)),
+                "dead_letters": count(t.dead_letters, t.dead_letters.c.replayed_at.is_(None)),
+            }
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.scalar(select(1))
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _chunks(values: list, size: int) -> Iterator[list]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def _item_row(feed_id: str, record: ItemRecord, now: datetime) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "feed_id": feed_id,
+        "entry_key": record.entry_key,
+        "version": record.version,
+        "content_hash": record.content_hash,
+        "text_hash": record.text_hash,
+        "url": record.url,
+        "title": record.title,
+        "language": record.language,
+        "published_at": parse_iso(record.published_at),
+        "duplicate_of": record.duplicate_of,
+        "cluster_id": record.cluster_id or record.id,
+        "record": json.dumps(record.to_dict(), ensure_ascii=False),
+        "updated_at": now,
+    }
+
+
+def _outbox_row(record: ItemRecord, subscription: str, now: datetime) -> dict[str, Any]:
+    event_id = stable_id("event", record.id, str(record.version), subscription)
+    kind = "item.created" if record.version == 1 else "item.updated"
+    envelope = {
+        "event_id": event_id,
+        "type": kind,
+        "occurred_at": now.isoformat(),
+        "subscription": subscription,
+        "item": record.to_dict(),
+    }
+    return {
+        "event_id": event_id,
+        "subscription": subscription,
+        "item_id": record.id,
+        "version": record.version,
+        "type": kind,
+        "payload": json.dumps(envelope, ensure_ascii=False),
+        "created_at": now,
+    }

@@ -1,0 +1,132 @@
+"""The database schema (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+
+JSON documents are stored as text so that both engines hold the same bytes and a
+record read back is exactly the record that was written.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL wants BIGINT identity.
+SeqType = BigInteger().with_variant(Integer(), "sqlite")
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("title", Text),
+    Column("category", Text),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("status", String(16), nullable=False, default="new"),  # new|ok|error|disabled
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("interval_s", Integer),
+    Column("next_poll_at", DateTime(timezone=True)),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("last_polled_at", DateTime(timezone=True)),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("last_error_at", DateTime(timezone=True)),
+    Column("error_count", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# What the pipeline has already stored for each entry of each feed: the poller drops
+# entries whose content hash is unchanged, so a re-poll re-processes nothing.
+seen_entries = Table(
+    "seen_entries",
+    metadata,
+    Column("feed_id", String(32), primary_key=True),
+    Column("entry_key", Text, primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("item_id", String(32), nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("feed_id", String(32), nullable=False),
+    Column("entry_key", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("url", Text),
+    Column("title", Text, nullable=False),
+    Column("language", String(8)),
+    Column("published_at", DateTime(timezone=True)),
+    Column("duplicate_of", String(32)),
+    Column("cluster_id", String(32), nullable=False),
+    Column("record", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_items_feed", "feed_id"),
+    Index("ix_items_created", "created_at"),
+)
+
+# First item seen with a given normalised text: later copies point at it (exact dups).
+# A primary key rather than a lookup makes two workers racing on one text agree.
+fingerprints = Table(
+    "fingerprints",
+    metadata,
+    Column("text_hash", String(64), primary_key=True),
+    Column("item_id", String(32), nullable=False),
+    Column("cluster_id", String(32), nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("seq", SeqType, primary_key=True, autoincrement=True),
+    Column("event_id", String(32), nullable=False, unique=True),
+    Column("subscription", String(64), nullable=False),
+    Column("item_id", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # Stream entry id "<stream_seq>-1", stamped by the relay before it publishes, so a
+    # relay that dies between XADD and marking sent cannot add the event twice.
+    Column("stream_seq", BigInteger),
+    Column("sent_at", DateTime(timezone=True)),
+    UniqueConstraint("item_id", "version", "subscription", name="uq_outbox_item_version_sub"),
+    Index("ix_outbox_unsent", "sent_at", "seq"),
+)
+
+relay_cursors = Table(
+    "relay_cursors",
+    metadata,
+    Column("subscription", String(64), primary_key=True),
+    Column("last_stream_seq", BigInteger, nullable=False, default=0),
+)
+
+dead_letters = Table(
+    "dead_letters",
+    metadata,
+    Column("id", SeqType, primary_key=True, autoincrement=True),
+    Column("task", Text, nullable=False),
+    Column("task_id", Text),
+    Column("args", Text, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("traceback", Text),
+    Column("attempts", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("replayed_at", DateTime(timezone=True)),
+)

@@ -1,0 +1,134 @@
+"""Thin Celery tasks: load, call the pipeline, store, return.
+
+Reliability lives here only as policy: which errors are retried, when a message is
+poison, and where a failure goes (split the batch, then a dead letter).
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from typing import Any
+
+import structlog
+from celery import Task
+from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError
+
+from worker import runtime
+from worker.app import app
+from worker.fanout.relay import relay_pending
+from worker.pipeline import process_entries as run_pipeline
+from worker.record import Entry
+
+log = structlog.get_logger(__name__)
+
+DELIVERY_KEY = "ingest:deliveries:{task_id}:{retries}"
+DLQ_SPOOL = "ingest:dlq:spool"
+TRANSIENT = (DBAPIError, RedisError, ConnectionError, TimeoutError)
+
+
+class IngestTask(Task):
+    """Counts deliveries (poison that kills its worker is stopped) and dead-letters."""
+
+    autoretry_for = TRANSIENT
+    max_retries = 5
+    retry_backoff = 2
+    retry_backoff_max = 60
+    retry_jitter = True
+
+    def too_many_deliveries(self) -> bool:
+        """True when this same attempt was already delivered more than allowed.
+
+        A message whose worker process dies is redelivered (reject_on_worker_lost);
+        without this cap a poison message would kill workers forever.
+        """
+        rt = runtime.current()
+        key = DELIVERY_KEY.format(task_id=self.request.id, retries=self.request.retries)
+        pipe = rt.redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, 86_400)
+        count, _ = pipe.execute()
+        return int(count) > rt.settings.max_deliveries
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        if self.name == process_entries.name and len(args) == 2 and len(args[1]) > 1:
+            # One bad entry must not take its 49 neighbours down: retry them one by one.
+            for entry in args[1]:
+                process_entries.apply_async((args[0], [entry]))
+            log.warning("task.batch_split", task_id=task_id, entries=len(args[1]))
+            return
+        dead_letter(self.name, task_id, [args, kwargs], exc, str(einfo), self.request.retries + 1)
+
+
+def dead_letter(
+    task: str, task_id: str | None, args: Any, exc: BaseException, tb: str, attempts: int
+) -> None:
+    """Record a dead letter; if the database is down, spool it in Redis (never lost)."""
+    rt = runtime.current()
+    error = f"{type(exc).__name__}: {exc}"
+    log.error("task.dead_letter", task=task, task_id=task_id, error=error, attempts=attempts)
+    try:
+        rt.store.add_dead_letter(task, task_id, args, error, tb, attempts)
+    except DBAPIError:
+        rt.redis.rpush(
+            DLQ_SPOOL,
+            json.dumps(
+                {
+                    "task": task,
+                    "task_id": task_id,
+                    "args": args,
+                    "error": error,
+                    "traceback": tb,
+                    "attempts": attempts,
+                }
+            ),
+        )
+
+
+def drain_dead_letter_spool() -> int:
+    """Move dead letters spooled while the database was down into the database."""
+    rt = runtime.current()
+    moved = 0
+    while raw := rt.redis.lindex(DLQ_SPOOL, 0):
+        d = json.loads(raw)
+        rt.store.add_dead_letter(
+            d["task"], d["task_id"], d["args"], d["error"], d["traceback"], d["attempts"]
+        )
+        rt.redis.lpop(DLQ_SPOOL)
+        moved += 1
+    return moved
+
+
+@app.task(base=IngestTask, bind=True)
+def process_entries(self: IngestTask, feed_id: str, entries: list[dict]) -> dict[str, int]:
+    """Clean, classify and store one batch of one feed's entries; then wake the relay."""
+    if self.too_many_deliveries():
+        dead_letter(
+            self.name,
+            self.request.id,
+            [[feed_id, entries], {}],
+            RuntimeError("delivered too many times: the task kills its worker"),
+            traceback.format_stack()[-1],
+            self.request.retries + 1,
+        )
+        return {"dead_lettered": len(entries)}
+    rt = runtime.current()
+    result = run_pipeline(
+        rt.store, rt.subscriptions.match, feed_id, [Entry.from_dict(e) for e in entries]
+    )
+    if result.events:
+        relay.apply_async()
+    return {"created": result.created, "updated": result.updated, "events": result.events}
+
+
+@app.task(base=IngestTask, bind=True)
+def relay(self: IngestTask) -> int:
+    """Publish pending outbox rows to the subscription streams."""
+    rt = runtime.current()
+    return relay_pending(rt.store, rt.redis, maxlen=rt.settings.stream_maxlen)
+
+
+@app.task(name="worker.tasks.noop")
+def noop(*_args: Any) -> None:
+    """The baseline for benchmarks: what a task costs with no work in it."""
