@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from celery import Celery
-from kombu import Queue
+from celery.signals import setup_logging
+from kombu import Exchange, Queue
 
+from worker import logs
 from worker.settings import Settings
 
 #: A batch of 50 entries cleans and classifies in well under a second; these limits
@@ -19,7 +21,7 @@ def make_app(settings: Settings | None = None) -> Celery:
     settings = settings or Settings()
     app = Celery("ingest", broker=settings.broker, include=["worker.tasks"])
     app.conf.update(
-        task_queues=(Queue("process"), Queue("fanout")),
+        task_queues=tuple(Queue(q, Exchange(q), routing_key=q) for q in ("process", "fanout")),
         task_default_queue="process",
         task_routes={
             "worker.tasks.process_entries": {"queue": "process"},
@@ -50,9 +52,16 @@ def make_app(settings: Settings | None = None) -> Celery:
         worker_send_task_events=True,
         task_send_sent_event=True,
         worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,
         worker_max_tasks_per_child=10_000,
     )
     return app
+
+
+@setup_logging.connect
+def _structlog_for_workers(**_kwargs: object) -> None:
+    """Worker processes log through structlog too (connecting here stops Celery's own)."""
+    logs.configure(Settings().log_format)
 
 
 app = make_app()

@@ -120,6 +120,13 @@ def serve() -> None:
         asyncio.run(server.serve())
 
 
+@main.command()
+def migrate() -> None:
+    """Bring the database schema up to date (the one-shot step of a deployment)."""
+    _store(_settings())
+    click.echo("database is at the latest schema")
+
+
 # -- feeds ----------------------------------------------------------------------------
 
 

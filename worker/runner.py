@@ -36,6 +36,7 @@ log = structlog.get_logger(__name__)
 
 LEASE = timedelta(minutes=5)
 TICK_S = 1.0
+STOP_GRACE_S = 5.0
 
 
 def enqueue_celery(feed_id: str, entries: list[dict]) -> None:
@@ -61,7 +62,7 @@ def child_env(settings: Settings) -> dict[str, str]:
 
 def worker_command(settings: Settings, extra: list[str] | None = None) -> list[str]:
     return [
-        sys.executable, "-m", "celery", "-A", "worker.app", "worker",
+        sys.executable, "-m", "celery", "--quiet", "-A", "worker.app", "worker",
         "-Q", "process,fanout", "-c", str(settings.worker_concurrency), "-E",
         "-n", f"ingest-{os.getpid()}@%h", "--without-mingle", "--without-gossip",
         "--loglevel", "WARNING", *(extra or []),
@@ -170,7 +171,7 @@ class System:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"queues not drained after {timeout:.0f} s")
             await self.sweep()
-            depths, unacked = await asyncio.to_thread(queue_depths, celery_app, self.rt.redis)
+            depths, unacked = await asyncio.to_thread(queue_depths, self.rt.celery, self.rt.redis)
             backlog = await asyncio.to_thread(self.rt.store.outbox_backlog)
             busy = sum(d.waiting for d in depths) + unacked + backlog
             quiet = quiet + 1 if busy == 0 else 0
@@ -224,7 +225,13 @@ class System:
             log.info("ingest.stopping")
             if server is not None:
                 server.should_exit = True
+            # A fetch hanging on a slow host must not hold the stop: anything not yet
+            # enqueued is fetched again next time (validators are stored after enqueue).
+            _done, pending = await asyncio.wait(tasks, timeout=STOP_GRACE_S)
+            for task in pending:
+                task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            log.info("ingest.stopped")
 
 
 def http_server(rt: runtime.Runtime) -> uvicorn.Server:

@@ -10,8 +10,10 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from celery import Celery
 from redis import Redis
 
+from worker.app import make_app
 from worker.fanout.subscriptions import Subscriptions
 from worker.settings import Settings
 from worker.store.repository import Store
@@ -36,6 +38,11 @@ class Runtime:
     def redis(self) -> Redis:
         url = self.settings.redis_url or redis_url(self.settings.broker)
         return Redis.from_url(url, socket_timeout=10, health_check_interval=30)
+
+    @cached_property
+    def celery(self) -> Celery:
+        """A Celery app bound to this runtime's broker, for inspection and control."""
+        return make_app(self.settings)
 
     @cached_property
     def subscriptions(self) -> Subscriptions:

@@ -22,20 +22,22 @@ def feed_entries(name: str) -> list[Entry]:
     for item in parsed.entries:
         source = item.get("source") or {}
         summary_type = (item.get("summary_detail") or {}).get("type", "text/html")
-        entries.append(Entry(
-            feed=str(path),
-            entry_key=item.get("id") or item.get("link"),
-            content_hash="",
-            url=item.get("link"),
-            title=item.get("title", ""),
-            author=item.get("author"),
-            published_at=item.get("published"),
-            content_html=item["content"][0]["value"] if item.get("content") else None,
-            summary=item.get("summary"),
-            summary_is_html=summary_type == "text/html",
-            source_url=source.get("href"),
-            source_title=source.get("title"),
-        ))
+        entries.append(
+            Entry(
+                feed=str(path),
+                entry_key=item.get("id") or item.get("link"),
+                content_hash="",
+                url=item.get("link"),
+                title=item.get("title", ""),
+                author=item.get("author"),
+                published_at=item.get("published"),
+                content_html=item["content"][0]["value"] if item.get("content") else None,
+                summary=item.get("summary"),
+                summary_is_html=summary_type == "text/html",
+                source_url=source.get("href"),
+                source_title=source.get("title"),
+            )
+        )
     return entries
 
 
@@ -61,11 +63,18 @@ def republisher() -> list[Entry]:
 
 def html_entry(html: str, **fields: object) -> Entry:
     """An entry whose content:encoded is `html`."""
-    return Entry(feed="https://feed.example/rss", entry_key="k", content_hash="",
-                 content_html=html, **fields)  # type: ignore[arg-type]
+    return Entry(
+        feed="https://feed.example/rss", entry_key="k", content_hash="", content_html=html, **fields
+    )  # type: ignore[arg-type]
 
 
 def text_entry(text: str, **fields: object) -> Entry:
     """An entry with only a plain (tag-stripped) description."""
-    return Entry(feed="https://feed.example/rss", entry_key="k", content_hash="",
-                 summary=text, summary_is_html=False, **fields)  # type: ignore[arg-type]
+    return Entry(
+        feed="https://feed.example/rss",
+        entry_key="k",
+        content_hash="",
+        summary=text,
+        summary_is_html=False,
+        **fields,
+    )  # type: ignore[arg-type]

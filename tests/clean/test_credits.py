@@ -7,8 +7,10 @@ from worker.clean import clean
 
 
 def test_originally_published_line_gives_source_and_is_removed() -> None:
-    html = ("<p>Wind farms delivered a record share.</p>"
-            "<p>Originally published at https://energy.example.org/records/wind-share-2025</p>")
+    html = (
+        "<p>Wind farms delivered a record share.</p>"
+        "<p>Originally published at https://energy.example.org/records/wind-share-2025</p>"
+    )
     cleaned = clean(html_entry(html))
     assert cleaned.text == "Wind farms delivered a record share."
     assert cleaned.attribution.source_url == "https://energy.example.org/records/wind-share-2025"
@@ -16,8 +18,10 @@ def test_originally_published_line_gives_source_and_is_removed() -> None:
 
 
 def test_first_appeared_on_line_names_the_linked_publisher() -> None:
-    html = ('<p>Wind farms delivered a record share.</p><p>This article first appeared on '
-            '<a href="https://www.gridwatch.example/wind">GridWatch</a>.</p>')
+    html = (
+        "<p>Wind farms delivered a record share.</p><p>This article first appeared on "
+        '<a href="https://www.gridwatch.example/wind">GridWatch</a>.</p>'
+    )
     cleaned = clean(html_entry(html))
     assert cleaned.text == "Wind farms delivered a record share."
     assert cleaned.attribution.publisher == "GridWatch"

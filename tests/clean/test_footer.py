@@ -11,17 +11,21 @@ STORY = "<p>The harbour reopened on Tuesday after a week of repairs.</p>"
 URL = "https://news.example.com/2025/05/01/harbour-reopens-after-repairs"
 
 
-@pytest.mark.parametrize(("source", "author", "content"), [
-    ("Source link", "Author", "content"),
-    ("Supply hyperlink", "Writer", "content material"),
-    ("Source hyperlink", "Creator", "content material"),
-    ("Supply link", "Author", "content"),
-])
-def test_spun_footer_variants_are_read_and_removed(source: str, author: str,
-                                                   content: str) -> None:
-    footer = (f"<p>{source} : {URL}<br />{author} : Nadia Ferreira<br />"
-              f"Publish date : 2025-05-01 07:30:00<br />"
-              f"Copyright for syndicated {content} belongs to the linked Source.</p>")
+@pytest.mark.parametrize(
+    ("source", "author", "content"),
+    [
+        ("Source link", "Author", "content"),
+        ("Supply hyperlink", "Writer", "content material"),
+        ("Source hyperlink", "Creator", "content material"),
+        ("Supply link", "Author", "content"),
+    ],
+)
+def test_spun_footer_variants_are_read_and_removed(source: str, author: str, content: str) -> None:
+    footer = (
+        f"<p>{source} : {URL}<br />{author} : Nadia Ferreira<br />"
+        f"Publish date : 2025-05-01 07:30:00<br />"
+        f"Copyright for syndicated {content} belongs to the linked Source.</p>"
+    )
     cleaned = clean(html_entry(STORY + footer))
     assert cleaned.text == "The harbour reopened on Tuesday after a week of repairs."
     assert cleaned.attribution.source_url == URL
@@ -30,17 +34,21 @@ def test_spun_footer_variants_are_read_and_removed(source: str, author: str,
 
 
 def test_source_link_given_as_an_anchor_uses_its_href() -> None:
-    footer = (f'<p><a href="{URL}?utm_source=rss&amp;id=7">Source link</a></p>'
-              "<p>Copyright for syndicated content belongs to the linked Source.</p>")
+    footer = (
+        f'<p><a href="{URL}?utm_source=rss&amp;id=7">Source link</a></p>'
+        "<p>Copyright for syndicated content belongs to the linked Source.</p>"
+    )
     cleaned = clean(html_entry(STORY + footer))
     assert cleaned.attribution.source_url == URL + "?id=7"
     assert cleaned.text == "The harbour reopened on Tuesday after a week of repairs."
 
 
 def test_footer_glued_to_the_story_in_stripped_text_is_cut_off() -> None:
-    text = (f"The harbour reopened after repairs.Source link : {URL}Creator : Nadia Ferreira"
-            "Publish date : 2025-05-01 07:30:00Copyright for syndicated content material "
-            "belongs to the linked Source.")
+    text = (
+        f"The harbour reopened after repairs.Source link : {URL}Creator : Nadia Ferreira"
+        "Publish date : 2025-05-01 07:30:00Copyright for syndicated content material "
+        "belongs to the linked Source."
+    )
     cleaned = clean(text_entry(text))
     assert cleaned.text == "The harbour reopened after repairs."
     assert cleaned.attribution.source_url == URL

@@ -12,11 +12,17 @@ def kinds(html: str) -> list[tuple[str, str]]:
 
 
 def test_headings_paragraphs_quotes_and_lists_become_blocks() -> None:
-    html = ("<h2>Budget vote</h2><p>The vote passed.</p>"
-            "<blockquote><p>It is a good day.</p></blockquote><ul><li>First</li><li>Second</li></ul>")
+    html = (
+        "<h2>Budget vote</h2><p>The vote passed.</p>"
+        "<blockquote><p>It is a good day.</p></blockquote>"
+        "<ul><li>First</li><li>Second</li></ul>"
+    )
     assert kinds(html) == [
-        ("heading", "Budget vote"), ("paragraph", "The vote passed."),
-        ("quote", "It is a good day."), ("list_item", "First"), ("list_item", "Second"),
+        ("heading", "Budget vote"),
+        ("paragraph", "The vote passed."),
+        ("quote", "It is a good day."),
+        ("list_item", "First"),
+        ("list_item", "Second"),
     ]
 
 
@@ -26,17 +32,24 @@ def test_list_items_keep_their_bold_label() -> None:
 
 
 def test_table_with_th_row_has_header_and_rows() -> None:
-    html = ("<table><tr><th>City</th><th>Rain</th></tr>"
-            "<tr><td>Lyon</td><td>12 mm</td></tr><tr><td>Nice</td><td>3 mm</td></tr></table>")
+    html = (
+        "<table><tr><th>City</th><th>Rain</th></tr>"
+        "<tr><td>Lyon</td><td>12 mm</td></tr><tr><td>Nice</td><td>3 mm</td></tr></table>"
+    )
     [table] = clean(html_entry(html)).blocks
-    assert table == Block("table", "| City | Rain |\n| Lyon | 12 mm |\n| Nice | 3 mm |",
-                          rows=[["City", "Rain"], ["Lyon", "12 mm"], ["Nice", "3 mm"]],
-                          header=True)
+    assert table == Block(
+        "table",
+        "| City | Rain |\n| Lyon | 12 mm |\n| Nice | 3 mm |",
+        rows=[["City", "Rain"], ["Lyon", "12 mm"], ["Nice", "3 mm"]],
+        header=True,
+    )
 
 
 def test_table_with_thead_of_td_cells_has_header() -> None:
-    html = ("<table><thead><tr><td>Team</td><td>Points</td></tr></thead>"
-            "<tbody><tr><td>Rovers</td><td>31</td></tr></tbody></table>")
+    html = (
+        "<table><thead><tr><td>Team</td><td>Points</td></tr></thead>"
+        "<tbody><tr><td>Rovers</td><td>31</td></tr></tbody></table>"
+    )
     assert clean(html_entry(html)).blocks[0].header is True
 
 
@@ -46,9 +59,11 @@ def test_table_without_header_row_is_not_marked_as_header() -> None:
 
 
 def test_scripts_styles_iframes_forms_and_comments_are_dropped() -> None:
-    html = ("<p>Kept.</p><script>var x = 1;</script><style>p {}</style>"
-            "<iframe src='https://ads.example'>ad</iframe><form><p>Sign in</p></form>"
-            "<!-- editor note --><noscript>Enable JS</noscript>")
+    html = (
+        "<p>Kept.</p><script>var x = 1;</script><style>p {}</style>"
+        "<iframe src='https://ads.example'>ad</iframe><form><p>Sign in</p></form>"
+        "<!-- editor note --><noscript>Enable JS</noscript>"
+    )
     assert clean(html_entry(html)).text == "Kept."
 
 
@@ -63,12 +78,15 @@ def test_line_breaks_split_paragraphs() -> None:
 
 def test_inline_markup_does_not_split_a_paragraph() -> None:
     assert kinds("<p>A <em>very</em> <a href='/x'>short</a> story.</p>") == [
-        ("paragraph", "A very short story.")]
+        ("paragraph", "A very short story.")
+    ]
 
 
 def test_images_and_tracking_pixels_leave_no_text() -> None:
-    html = ('<p>Text.</p><img src="https://px.example/t.gif" width="1" height="1" alt="pixel">'
-            '<figure><img src="a.jpg" alt="A"><figcaption>Ignored</figcaption></figure>')
+    html = (
+        '<p>Text.</p><img src="https://px.example/t.gif" width="1" height="1" alt="pixel">'
+        '<figure><img src="a.jpg" alt="A"><figcaption>Ignored</figcaption></figure>'
+    )
     assert clean(html_entry(html)).text == "Text."
 
 

@@ -22,8 +22,10 @@ def test_autoblog_footer_fills_attribution(autoblog: list[Entry]) -> None:
     attribution = clean(autoblog[0]).attribution
     assert attribution.author == "Maria Okonkwo"
     assert attribution.published_at == "2025-04-02T09:15:00"
-    assert attribution.source_url == ("https://www.reuters.com/markets/central-bank-holds-rates-"
-                                      "as-inflation-eases-for-third-month-2025-04-02/")
+    assert attribution.source_url == (
+        "https://www.reuters.com/markets/central-bank-holds-rates-"
+        "as-inflation-eases-for-third-month-2025-04-02/"
+    )
 
 
 def test_autoblog_slug_gives_original_title_and_publisher(autoblog: list[Entry]) -> None:
@@ -40,8 +42,9 @@ def test_autoblog_glued_description_gets_its_list_back(autoblog: list[Entry]) ->
     assert "Copyright" not in cleaned.text
 
 
-def test_republished_item_cleans_to_identical_text(autoblog: list[Entry],
-                                                  republisher: list[Entry]) -> None:
+def test_republished_item_cleans_to_identical_text(
+    autoblog: list[Entry], republisher: list[Entry]
+) -> None:
     [copy] = republisher
     assert copy.url != autoblog[0].url and copy.entry_key != autoblog[0].entry_key
     assert clean(copy).text == clean(autoblog[0]).text

@@ -12,8 +12,12 @@ def test_domain_suffix_is_removed_and_named_publisher() -> None:
 
 
 def test_suffix_matching_the_source_title_is_removed() -> None:
-    entry = html_entry("<p>x</p>", title="Floods close schools - BBC News",
-                       source_title="BBC News", source_url="https://www.bbc.com")
+    entry = html_entry(
+        "<p>x</p>",
+        title="Floods close schools - BBC News",
+        source_title="BBC News",
+        source_url="https://www.bbc.com",
+    )
     cleaned = clean(entry)
     assert (cleaned.title, cleaned.attribution.publisher) == ("Floods close schools", "BBC News")
 

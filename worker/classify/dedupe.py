@@ -9,10 +9,9 @@ duplicates are a different problem, solved elsewhere.
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 
-_WORD = re.compile(r"[^\W_]+")
+from worker.classify.matching import to_words
 
 
 def text_fingerprint(text: str) -> str:
@@ -22,7 +21,7 @@ def text_fingerprint(text: str) -> str:
     as duplicates of each other.
     """
     folded = unicodedata.normalize("NFKC", text).casefold()
-    words = _WORD.findall(folded)
+    words = to_words(folded).split()
     if not words:
         return ""
     return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=16).hexdigest()

@@ -9,7 +9,7 @@ import wordfreq
 
 
 @cache
-def _frequencies() -> dict[str, float]:
+def frequencies() -> dict[str, float]:
     """wordfreq's English table: ~0.2 s to load once, then plain dictionary look-ups
     (wordfreq.zipf_frequency re-tokenises every call, ~10x slower)."""
     return wordfreq.get_frequency_dict("en")
@@ -17,5 +17,5 @@ def _frequencies() -> dict[str, float]:
 
 def zipf(word: str) -> float:
     """Zipf frequency of a lower-case word (0 for words wordfreq has never seen)."""
-    frequency = _frequencies().get(word)
+    frequency = frequencies().get(word)
     return math.log10(frequency) + 9 if frequency else 0.0

@@ -7,10 +7,9 @@ never fires inside "software" nor "us" inside "bus".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from functools import lru_cache
+from typing import Generic, NamedTuple, TypeVar
 
 import ahocorasick
 
@@ -19,25 +18,55 @@ P = TypeVar("P")
 # Anything that is not a letter or a digit separates words. Replacing each such character
 # by one space keeps the normalised text the same length as the input, so a match's
 # offsets are also offsets into the original text (needed to look at capitalisation).
-_SEPARATOR = re.compile(r"[\W_]")
+# str.translate with a table is ~4x faster than a regular expression substitution, and
+# this runs over every item several times.
 
 
+class _SeparatorTable(dict[int, int | str]):
+    """Translation table filled on first sight of each character (bounded by the
+    characters actually seen, instead of 1.1 million entries built up front)."""
+
+    def __init__(self, keep: str = "") -> None:
+        super().__init__()
+        self.keep = keep
+
+    def __missing__(self, code: int) -> int | str:
+        char = chr(code)
+        value: int | str = code if char.isalnum() or char in self.keep else " "
+        self[code] = value
+        return value
+
+
+_SEPARATORS = _SeparatorTable()
+_SEPARATORS_BUT_APOSTROPHES = _SeparatorTable(keep="'’")
+
+
+def to_words(text: str, apostrophes: bool = False) -> str:
+    """`text` with every character that is not a letter or a digit (or, if asked, an
+    apostrophe: "don't" is one word to a frequency list) replaced by a space."""
+    return text.translate(_SEPARATORS_BUT_APOSTROPHES if apostrophes else _SEPARATORS)
+
+
+@lru_cache(maxsize=8)
 def normalise(text: str) -> str:
-    """Lower-case `text` and turn every non-word character into a space, keeping offsets."""
+    """Lower-case `text` and turn every non-word character into a space, keeping offsets.
+
+    Cached for the few texts of the item in hand: topics, regions and spin all match
+    against the same title and text (a str caches its hash, so a hit is cheap)."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters (e.g. "İ") grow when lower-cased
         lowered = "".join(c.lower()[:1] for c in text)
-    return " " + _SEPARATOR.sub(" ", lowered) + " "
+    return " " + to_words(lowered) + " "
 
 
 def normalise_key(phrase: str) -> str:
     """The form a dictionary phrase is stored in: words joined by single spaces."""
-    return " ".join(_SEPARATOR.sub(" ", phrase.lower()).split())
+    return " ".join(to_words(phrase.lower()).split())
 
 
-@dataclass(frozen=True, slots=True)
-class Match(Generic[P]):
-    """One phrase found: offsets into the original text, and the phrase's payload."""
+class Match(NamedTuple, Generic[P]):
+    """One phrase found: offsets into the original text, and the phrase's payload.
+    (A named tuple: regions creates dozens per item, 3x cheaper than a dataclass.)"""
 
     start: int
     end: int
@@ -58,12 +87,18 @@ class PhraseMatcher(Generic[P]):
         if not self._empty:
             self._automaton.make_automaton()
 
-    def find(self, text: str, normalised: str | None = None) -> Iterator[Match[P]]:
-        """Yield every match in `text` (pass `normalised` when the caller already has it)."""
+    def find(self, text: str) -> Iterator[Match[P]]:
+        """Yield every match in `text`, with its offsets."""
         if self._empty:
             return
-        haystack = normalise(text) if normalised is None else normalised
-        for end, (key, payload) in self._automaton.iter(haystack):
+        for end, (key, payload) in self._automaton.iter(normalise(text)):
             # haystack is `text` with one leading space: shift back by one, drop the pads.
             start = end - len(key) - 1
             yield Match(start, start + len(key), key, payload)
+
+    def keys(self, text: str) -> list[tuple[str, P]]:
+        """Every (phrase, payload) found in `text`: `find` without offsets, for callers
+        that only count (about twice as fast)."""
+        if self._empty:
+            return []
+        return [found for _, found in self._automaton.iter(normalise(text))]

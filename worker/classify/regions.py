@@ -142,8 +142,6 @@ def _written_as_a_place(text: str, match: Match[Name], title_cased: bool) -> boo
     surface = text[match.start : match.end]
     if surface.replace(".", "").upper() in ACRONYMS:
         return surface.isupper()
-    if not surface[:1].isupper():
-        return False
     if not match.payload.ambiguous:
         return True
     return not (
@@ -152,7 +150,9 @@ def _written_as_a_place(text: str, match: Match[Name], title_cased: bool) -> boo
 
 
 def _mentions(text: str, title_cased: bool) -> list[Match[Name]]:
-    found = list(gazetteer().matcher.find(text))
+    # Every place is written with a capital: dropping the rest first ("most", "van",
+    # "us") is the cheap test, and most matches fail it.
+    found = [m for m in gazetteer().matcher.find(text) if text[m.start].isupper()]
     return [m for m in _longest_first(found) if _written_as_a_place(text, m, title_cased)]
 
 
@@ -192,13 +192,14 @@ def find_regions(title: str, text: str) -> list[Region]:
         certain = [m for m in mentions if len(m.payload.codes) == 1]
         anywhere = {code for m in certain for code in m.payload.codes}
         for match in mentions:
-            nearby = {
-                code
-                for other in certain
-                if other is not match
-                and abs(other.start - match.start) <= CONTEXT_CHARS
-                for code in other.payload.codes
-            }
+            nearby = set()
+            if len(match.payload.codes) > 1:  # only an ambiguous name needs its neighbours
+                nearby = {
+                    code
+                    for other in certain
+                    if abs(other.start - match.start) <= CONTEXT_CHARS
+                    for code in other.payload.codes
+                }
             code = _resolve(match, nearby, anywhere)
             if code:
                 counts[code] += weight

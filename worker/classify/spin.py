@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from dataclasses import dataclass
 from functools import cache
 
-from worker.classify.frequency import zipf
-from worker.classify.matching import PhraseMatcher
+from worker.classify.frequency import frequencies
+from worker.classify.matching import PhraseMatcher, to_words
 from worker.record import Evidence, Spin
 
 UNUSUAL_BELOW = 4.5  # Zipf: words less common than this add to the unusual-word load
 UNUSUAL_CAP = 1.5  # most any single word can add
-RARE_BELOW = 3.0  # the published rare-word baseline's cut-off
 # The load of original news text sits around 0.08 (95th percentile 0.14 on BBC News);
 # 10% substitution moves the median to 0.15, 20% to 0.22. The logistic is centred above
 # the originals' 95th percentile so that is_spun rarely fires on plain text alone.
@@ -42,8 +40,6 @@ PHRASE_RATE = 0.7  # one odd collocation -> 0.5, two -> 0.75
 TITLE_RATE = 2.5  # one swapped word in five -> 0.5
 SPUN_AT = 0.5
 MAX_EVIDENCE = 10
-
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 # Spinner output -> the likely original. Only collocations that ordinary English does
 # not produce: a single legitimate word ("army", "authorities") proves nothing alone.
@@ -94,6 +90,9 @@ SPINNER_PHRASES: dict[str, tuple[str, str]] = {
     "public well being": ("public health", "any"),
     "new york metropolis": ("New York City", "any"),
     "information convention": ("news conference", "any"),
+    "final yr": ("last year", "any"),
+    "subsequent yr": ("next year", "any"),
+    "native authorities": ("local authorities", "any"),
     "supply hyperlink": ("source link", "any"),
     "source hyperlink": ("source link", "any"),
 }
@@ -104,7 +103,6 @@ class SpinSignals:
     """The measurements behind a spin score (kept apart so the bench can compare them)."""
 
     unusual_load: float  # mean capped Zipf shortfall of lower-case words, shrunk to prior
-    rare_fraction: float  # share of lower-case words below Zipf 3 (the baseline)
     phrases: list[Evidence]
     title_swaps: list[Evidence]
     title_swap_fraction: float
@@ -116,8 +114,31 @@ def _phrase_matcher() -> PhraseMatcher[tuple[str, str]]:
 
 
 def lower_case_words(text: str) -> list[str]:
-    """Words written in lower case: names and sentence starts say nothing about spin."""
-    return [w.replace("’", "'") for w in _WORD.findall(text) if w.islower()]
+    """Words written in lower case: names and sentence starts say nothing about spin,
+    nor do tokens with digits ("5bn", "1990s") that no frequency list holds."""
+    words = []
+    for token in to_words(text, apostrophes=True).split():
+        word = token.strip("'’").replace("’", "'")
+        if word.islower() and (word.isalpha() or word.replace("'", "").isalpha()):
+            words.append(word)
+    return words
+
+
+def _total_shortfall(words: list[str]) -> float:
+    """Sum over `words` of how far each falls below Zipf UNUSUAL_BELOW, capped per word.
+
+    The hot loop of the spin score: most words are common, and for them one dictionary
+    look-up and one comparison decide (no logarithm).
+    """
+    lookup = frequencies().get
+    common = 10 ** (UNUSUAL_BELOW - 9)  # Zipf = log10(frequency) + 9
+    total = 0.0
+    for word in words:
+        frequency = lookup(word, 0.0)
+        if frequency < common:
+            shortfall = UNUSUAL_BELOW - (math.log10(frequency) + 9) if frequency else UNUSUAL_CAP
+            total += min(UNUSUAL_CAP, shortfall)
+    return total
 
 
 def _phrase_evidence(text: str) -> list[Evidence]:
@@ -135,8 +156,8 @@ def _title_swaps(title: str, original_title: str | None) -> tuple[list[Evidence]
     """One-for-one word swaps between the visible title and the slug's original title."""
     if not original_title:
         return [], 0.0
-    shown = [w.lower() for w in _WORD.findall(title)]
-    original = [w.lower() for w in _WORD.findall(original_title)]
+    shown = to_words(title.lower()).split()
+    original = to_words(original_title.lower()).split()
     if not shown or not original:
         return [], 0.0
     matcher = difflib.SequenceMatcher(a=shown, b=original, autojunk=False)
@@ -153,14 +174,12 @@ def _title_swaps(title: str, original_title: str | None) -> tuple[list[Evidence]
 
 def spin_signals(title: str, text: str, original_title: str | None = None) -> SpinSignals:
     """Measure the spin signals of one English item."""
-    words = lower_case_words(f"{title}\n{text}")
-    scores = [zipf(w) for w in words]
-    shortfall = sum(min(UNUSUAL_CAP, max(0.0, UNUSUAL_BELOW - z)) for z in scores)
+    words = lower_case_words(title) + lower_case_words(text)
+    shortfall = _total_shortfall(words)
     swaps, swap_fraction = _title_swaps(title, original_title)
     return SpinSignals(
         unusual_load=(shortfall + PRIOR_LOAD * PRIOR_WORDS) / (len(words) + PRIOR_WORDS),
-        rare_fraction=sum(z < RARE_BELOW for z in scores) / len(words) if words else 0.0,
-        phrases=_phrase_evidence(f"{title}\n{text}"),
+        phrases=_phrase_evidence(title) + _phrase_evidence(text),
         title_swaps=swaps,
         title_swap_fraction=swap_fraction,
     )

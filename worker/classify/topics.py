@@ -107,10 +107,10 @@ def score_topics(title: str, text: str, taxonomy: Taxonomy) -> list[Topic]:
     counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     weights: dict[tuple[str, str], float] = {}
     for source, boost in ((title, scoring.title_boost), (text, 1.0)):
-        for match in taxonomy.matcher.find(source):
-            for code, weight in match.payload:
-                counts[code][match.key] += boost
-                weights[code, match.key] = weight
+        for key, payload in taxonomy.matcher.keys(source):
+            for code, weight in payload:
+                counts[code][key] += boost
+                weights[code, key] = weight
     if not counts:
         return []
 

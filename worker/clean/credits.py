@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from worker.clean.html import Link
+from worker.clean.html import Link, first_href
 from worker.clean.sanitize import strip_tracking
 from worker.record import Attribution, Block
 
@@ -36,13 +36,7 @@ def take_credits(blocks: list[Block], links: list[Link], attribution: Attributio
             continue
         where = match.group("where").strip()
         url = _URL.search(where)
-        href = (
-            url.group(0)
-            if url
-            else next(
-                (ln.href for ln in links if ln.block == index and ln.href.startswith("http")), None
-            )
-        )
+        href = url.group(0) if url else first_href(links, index)
         if href and not attribution.source_url:
             attribution.source_url = strip_tracking(href)
         if not attribution.publisher:

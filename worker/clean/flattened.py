@@ -77,14 +77,14 @@ def _table(text: str, keep: frozenset[str]) -> Block | None:
             continue
         if not all(_HEADER_CELL.match(c) and len(c.split()) <= 4 for c in cells[:width]):
             break  # a wider header would contain this non-header cell too
-        rows = [cells[i:i + width] for i in range(width, len(cells), width)]
+        rows = [cells[i : i + width] for i in range(width, len(cells), width)]
         score = _consistency(rows)
         if score >= _MIN_SCORE and (best is None or score > best[0]):
             best = (score, width)
     if best is None:
         return None
     width = best[1]
-    rows = [[respace(c) for c in cells[i:i + width]] for i in range(0, len(cells), width)]
+    rows = [[respace(c) for c in cells[i : i + width]] for i in range(0, len(cells), width)]
     return table_block(rows, header=True)
 
 

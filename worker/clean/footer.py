@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from worker.clean.html import Link
+from worker.clean.html import Link, first_href
 from worker.clean.sanitize import strip_tracking
 from worker.record import Attribution, Block
 
@@ -65,7 +65,7 @@ def strip_footer(blocks: list[Block], links: list[Link]) -> FooterResult:
         value = text[m.end() : end].split("\n", 1)[0].strip()
         if m.lastgroup == "source":
             url = _URL.search(value)
-            href = url.group(0) if url else _href_near(links, start + _block_at(offsets, m.start()))
+            href = url.group(0) if url else first_href(links, start + _block_at(offsets, m.start()))
             attribution.source_url = strip_tracking(href) if href else None
         elif m.lastgroup == "author" and value:
             attribution.author = value
@@ -86,8 +86,3 @@ def strip_footer(blocks: list[Block], links: list[Link]) -> FooterResult:
 def _block_at(offsets: list[int], position: int) -> int:
     """Index (within the tail) of the block holding character `position`."""
     return max(i for i, off in enumerate(offsets) if off <= position)
-
-
-def _href_near(links: list[Link], block: int) -> str | None:
-    """The first http link in `block`: a footer's source link may be a bare anchor."""
-    return next((ln.href for ln in links if ln.block == block and ln.href.startswith("http")), None)

@@ -15,22 +15,72 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
-KEEP_MIXED_CASE = frozenset({
-    "iphone", "ipad", "ipod", "imac", "ios", "ebay", "youtube", "playstation", "mcdonald",
-    "linkedin", "facebook", "tiktok", "whatsapp", "javascript", "powerpoint", "bitcoin",
-    "openai", "chatgpt", "wordpress", "github", "paypal", "fedex", "airbnb", "spacex",
-})
-_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|La|Le|Van|Von|O)$")
-_NOT_A_SENTENCE = frozenset({  # ".xyz" after a word is a domain or file, not a new sentence
-    "com", "org", "net", "gov", "edu", "info", "io", "co", "uk", "js", "py", "html", "htm",
-    "php", "pdf", "jpg", "png", "txt", "exe", "app", "news", "tv", "ly", "me", "us",
-})
+KEEP_MIXED_CASE = frozenset(
+    {
+        "iphone",
+        "ipad",
+        "ipod",
+        "imac",
+        "ios",
+        "ebay",
+        "youtube",
+        "playstation",
+        "mcdonald",
+        "linkedin",
+        "facebook",
+        "tiktok",
+        "whatsapp",
+        "javascript",
+        "powerpoint",
+        "bitcoin",
+        "openai",
+        "chatgpt",
+        "wordpress",
+        "github",
+        "paypal",
+        "fedex",
+        "airbnb",
+        "spacex",
+    }
+)
+_NAME_PREFIXES = frozenset({"Mc", "Mac", "De", "Di", "Da", "La", "Le", "Van", "Von"})
+_NOT_A_SENTENCE = frozenset(
+    {  # ".xyz" after a word is a domain or file, not a new sentence
+        "com",
+        "org",
+        "net",
+        "gov",
+        "edu",
+        "info",
+        "io",
+        "co",
+        "uk",
+        "js",
+        "py",
+        "html",
+        "htm",
+        "php",
+        "pdf",
+        "jpg",
+        "png",
+        "txt",
+        "exe",
+        "app",
+        "news",
+        "tv",
+        "ly",
+        "me",
+        "us",
+    }
+)
 _SENTENCE = re.compile(r"(?<=[a-z0-9%)][.!?])(?=[A-Z])|(?<=[.!?][”\"’])(?=[A-Z])")
 _LOWER_SENTENCE = re.compile(r"(?<=[a-z]{3}\.)(?=[a-z]{2,})")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[0-9%])(?=[A-Z][a-z])")
+# lower|Upper ("DateEvent"), digit|Word ("Oct 3Military"), ACRONYM|Word ("TVAmazon")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[0-9%])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z]{2})")
 _LETTER_DIGIT = re.compile(r"(?<=[a-z]{3})(?=\d)")
 _COMMA = re.compile(r"(?<=[A-Za-z])([,;])(?=[A-Za-z])")
-_WORD_LEFT = re.compile(r"[A-Za-z]+$")
+_UNIT_LEFT = re.compile(r"(?:[A-Z]?[a-z]+|[A-Z]+)$")
+_UNIT_RIGHT = re.compile(r"[A-Z][a-z]*")
 _WORD_RIGHT = re.compile(r"[A-Za-z]+")
 
 
@@ -48,14 +98,20 @@ def _in_link(text: str, pos: int) -> bool:
 
 
 def _keeps_mixed_case(text: str, pos: int, keep: frozenset[str]) -> bool:
-    left = _WORD_LEFT.search(text, 0, pos)
-    right = _WORD_RIGHT.match(text, pos)
+    """True when the camel-case units meeting at `pos` form one name ("Play|Station")."""
+    left = _UNIT_LEFT.search(text, 0, pos)
+    right = _UNIT_RIGHT.match(text, pos)
     if not left or not right:
         return False
     head = left.group(0)
     word = (head + right.group(0)).lower()
-    return (len(head) == 1 or bool(_NAME_PREFIX.match(head)) or word in KEEP_MIXED_CASE
-            or word in keep or _is_word(word))
+    return (
+        (len(head) == 1 and head.islower())
+        or head in _NAME_PREFIXES
+        or word in KEEP_MIXED_CASE
+        or word in keep
+        or _is_word(word)
+    )
 
 
 def _sentence_points(text: str) -> Iterator[int]:
@@ -65,8 +121,7 @@ def _sentence_points(text: str) -> Iterator[int]:
     for m in _LOWER_SENTENCE.finditer(text):
         right = _WORD_RIGHT.match(text, m.start())
         word = right.group(0) if right else ""
-        if (word not in _NOT_A_SENTENCE and _is_word(word)
-                and not _in_link(text, m.start())):
+        if word not in _NOT_A_SENTENCE and _is_word(word) and not _in_link(text, m.start()):
             yield m.start()
 
 
@@ -78,8 +133,11 @@ def sentence_points(text: str) -> list[int]:
 def cell_points(text: str, keep: frozenset[str] = frozenset()) -> list[int]:
     """Offsets where flattened table cells (or sentences) meet: every glue point we trust."""
     points = set(_sentence_points(text))
-    points.update(m.start() for m in _CAMEL.finditer(text)
-                  if not _keeps_mixed_case(text, m.start(), keep) and not _in_link(text, m.start()))
+    points.update(
+        m.start()
+        for m in _CAMEL.finditer(text)
+        if not _keeps_mixed_case(text, m.start(), keep) and not _in_link(text, m.start())
+    )
     points.update(m.start() for m in _LETTER_DIGIT.finditer(text))
     return sorted(points)
 
@@ -96,5 +154,6 @@ def respace(text: str) -> str:
     points = sentence_points(text)
     if points:
         text = " ".join(split_at(text, points))
-    return _COMMA.sub(lambda m: m.group(1) + " " if not _in_link(text, m.start()) else m.group(1),
-                      text)
+    return _COMMA.sub(
+        lambda m: m.group(1) + " " if not _in_link(text, m.start()) else m.group(1), text
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from worker.clean.render import table_block
-from worker.clean.sanitize import normalize_line, strip_tracking
+from worker.clean.sanitize import normalize_line
 from worker.record import Block, BlockKind
 
 DROP_TAGS = frozenset(
@@ -71,14 +71,57 @@ BLOCK_TAGS = frozenset(
         "caption",
     }
 )
-HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+INLINE_TAGS = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "big",
+        "cite",
+        "code",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tt",
+        "u",
+        "var",
+        "wbr",
+        "label",
+    ]
+)
+CONTAINER_KINDS: dict[str, BlockKind] = {
+    **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "heading"),
+    "li": "list_item",
+    "blockquote": "quote",
+}
 
 
 @dataclass(slots=True)
 class Link:
-    text: str
-    href: str
+    href: str  # as written: callers strip tracking parameters from the one they use
     block: int  # index of the block the anchor ended up in
+
+
+def first_href(links: list[Link], block: int) -> str | None:
+    """The first http(s) link in `block`: where a credit names its source by an anchor."""
+    return next((ln.href for ln in links if ln.block == block and ln.href.startswith("http")), None)
 
 
 @dataclass(slots=True)
@@ -98,8 +141,13 @@ class _Walker:
         self.max_blocks = max_blocks
 
     def flush(self) -> None:
-        text = normalize_line("".join(self.buffer))
+        if not self.buffer:
+            return
+        text = "".join(self.buffer)
         self.buffer.clear()
+        if text.isspace():  # the newlines between block tags
+            return
+        text = normalize_line(text)
         if text and len(self.blocks) < self.max_blocks:
             self.blocks.append(Block(self.kinds[-1], text))
 
@@ -107,22 +155,24 @@ class _Walker:
         if depth > 200:  # pathological nesting: keep the text, stop descending
             self.buffer.append(node.text(deep=True, separator=" ") or "")
             return
+        append = self.buffer.append
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
-                self.buffer.append(child.text_content or "")
-            elif not child.is_element_node or tag in DROP_TAGS:
+                append(child.text_content or "")
+            elif tag in INLINE_TAGS:  # the common case first: no flush, just descend
+                if tag == "a" and (href := child.attributes.get("href")):
+                    self.links.append(Link(href, len(self.blocks)))
+                self.walk(child, depth + 1)
+            elif tag in DROP_TAGS or tag[0] == "-":  # dropped elements, comments, doctype
                 continue
             elif tag == "br":
                 self.flush()
             elif tag == "table":
                 self.flush()
                 self.table(child)
-            elif tag in HEADINGS or tag in ("li", "blockquote"):
+            elif (kind := CONTAINER_KINDS.get(tag)) is not None:
                 self.flush()
-                kind: BlockKind = (
-                    "heading" if tag in HEADINGS else "list_item" if tag == "li" else "quote"
-                )
                 self.kinds.append(kind)
                 self.walk(child, depth + 1)
                 self.flush()
@@ -131,15 +181,7 @@ class _Walker:
                 self.flush()
                 self.walk(child, depth + 1)
                 self.flush()
-            else:
-                if tag == "a" and (href := child.attributes.get("href")):
-                    self.links.append(
-                        Link(
-                            normalize_line(child.text() or ""),
-                            strip_tracking(href),
-                            len(self.blocks),
-                        )
-                    )
+            else:  # unknown or custom elements are treated as inline
                 self.walk(child, depth + 1)
 
     def table(self, node: LexborNode) -> None:

@@ -59,8 +59,9 @@ def _choose_body(entry: Entry) -> _Body:
     return body
 
 
-def _blocks(body: _Body, entry: Entry, rules: CleanRules,
-            warnings: list[str]) -> tuple[list[Block], list[Link]]:
+def _blocks(
+    body: _Body, entry: Entry, rules: CleanRules, warnings: list[str]
+) -> tuple[list[Block], list[Link]]:
     if body.is_html:
         host = rules.for_url(entry.url or entry.feed)
         try:

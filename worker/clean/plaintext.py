@@ -33,7 +33,7 @@ def read_blocks(text: str, max_blocks: int) -> list[Block]:
             continue
         mark = _MARK.match(line)
         kind: BlockKind = mark.lastgroup if mark else "paragraph"  # type: ignore[assignment]
-        blocks.append(Block(kind, line[mark.end():] if mark else line))
+        blocks.append(Block(kind, line[mark.end() :] if mark else line))
     if rows and len(blocks) < max_blocks:
         blocks.append(table_block(rows, header=False))
     return blocks

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from selectolax.lexbor import LexborHTMLParser
+
 
 @dataclass(frozen=True, slots=True)
 class HostRules:
@@ -29,13 +31,17 @@ class CleanRules:
     max_blocks: int = 2_000
     max_text_chars: int = 500_000
     boilerplate: tuple[re.Pattern[str], ...] = ()  # added to the built-in patterns
-    keep_mixed_case: frozenset[str] = frozenset()  # added to the built-in allow-list
+    keep_mixed_case: frozenset[str] = frozenset()  # lowercase; added to the built-in list
     hosts: dict[str, HostRules] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path) -> CleanRules:
         """Read rules from TOML (see config/cleaning.toml); unknown keys are an error."""
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        _check_keys("cleaning rules", data, {"limits", "boilerplate", "glue", "hosts"})
+        for host, spec in data.get("hosts", {}).items():
+            _check_keys(f"hosts.{host}", spec, {"drop_selectors", "drop_patterns"})
+            _check_selectors(host, spec.get("drop_selectors", ()))
         limits = data.get("limits", {})
         hosts = {
             host.lower(): HostRules(
@@ -45,11 +51,13 @@ class CleanRules:
             for host, spec in data.get("hosts", {}).items()
         }
         return cls(
-            max_html_bytes=int(limits.get("max_html_bytes", cls.max_html_bytes)),
-            max_blocks=int(limits.get("max_blocks", cls.max_blocks)),
-            max_text_chars=int(limits.get("max_text_chars", cls.max_text_chars)),
+            max_html_bytes=int(limits.get("max_html_bytes", DEFAULT_RULES.max_html_bytes)),
+            max_blocks=int(limits.get("max_blocks", DEFAULT_RULES.max_blocks)),
+            max_text_chars=int(limits.get("max_text_chars", DEFAULT_RULES.max_text_chars)),
             boilerplate=_compile(data.get("boilerplate", {}).get("patterns", ())),
-            keep_mixed_case=frozenset(data.get("glue", {}).get("keep_mixed_case", ())),
+            keep_mixed_case=frozenset(
+                w.lower() for w in data.get("glue", {}).get("keep_mixed_case", ())
+            ),
             hosts=hosts,
         )
 
@@ -61,6 +69,22 @@ class CleanRules:
                 return self.hosts[host]
             _, _, host = host.partition(".")
         return HostRules()
+
+
+def _check_keys(where: str, table: dict[str, object], allowed: set[str]) -> None:
+    """A misspelt key would silently do nothing; say so at load time instead."""
+    if unknown := set(table) - allowed:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+
+
+def _check_selectors(host: str, selectors: object) -> None:
+    """Reject a bad CSS selector when loading, not on every item of that host."""
+    probe = LexborHTMLParser("<p></p>")
+    for selector in selectors:  # type: ignore[attr-defined]
+        try:
+            probe.css(selector)
+        except Exception as exc:
+            raise ValueError(f"hosts.{host}: bad CSS selector {selector!r}: {exc}") from exc
 
 
 def _compile(patterns: object) -> tuple[re.Pattern[str], ...]:

@@ -15,7 +15,6 @@ import ftfy
 
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff\u180e]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # UTF-8 decoded as cp1252/latin-1 leaves a lead letter followed by a continuation sign;
 # checking for that first keeps ftfy (slow on long text) off the clean majority.
 _MOJIBAKE_HINT = re.compile(
@@ -34,15 +33,20 @@ _FTFY = ftfy.TextFixerConfig(
 
 def repair_mojibake(text: str) -> str:
     """Undo double-encoded UTF-8 ("Ã©" -> "é", "â€™" -> "’") where it is present."""
-    return ftfy.fix_text(text, _FTFY) if _MOJIBAKE_HINT.search(text) else text
+    if text.isascii() or not _MOJIBAKE_HINT.search(text):
+        return text
+    return ftfy.fix_text(text, _FTFY)
 
 
 def normalize_line(text: str) -> str:
     """One line of display text: NFC, no invisibles or controls, single spaces, trimmed."""
-    text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub(" ", text)
-    text = _SPACES.sub(" ", text)
-    return unicodedata.normalize("NFC", text).strip()
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())  # str.split() knows every Unicode space, NBSP included
 
 
 def normalize_text(text: str) -> str:

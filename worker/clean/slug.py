@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 _TLDS = frozenset(
@@ -40,6 +41,7 @@ _SECOND_LEVEL = frozenset({"co", "com", "org", "gov", "ac", "net"})
 _NEEDS_SECOND = frozenset({"uk", "au", "nz", "za"})
 _EXTENSION = re.compile(r"\.(?:html?|php|aspx?)$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+){3,}$")
+_MAX_OCCURRENCES = 12  # enough to out-vote a sentence-initial capital; bounds the work
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\"“\n]\s*)$")
 
 
@@ -80,31 +82,48 @@ def disagrees(slug_words: list[str], title: str) -> bool:
     return any(w not in title_words for w in slug_words)
 
 
+def _occurrences(key: str, text: str, lowered: str) -> Iterator[tuple[int, str]]:
+    """(offset, form) of each whole-word occurrence of `key` (str.find: no regex per item)."""
+    pos = lowered.find(key)
+    while pos >= 0:
+        end = pos + len(key)
+        before = lowered[pos - 1] if pos else " "
+        after = lowered[end] if end < len(lowered) else " "
+        if not (before.isalnum() or before == "-" or after.isalnum() or after == "-"):
+            yield pos, text[pos:end]
+        pos = lowered.find(key, end)
+
+
 def case_map(keys: set[str], text: str) -> dict[str, str]:
     """lowercase word -> how the story writes it mid-sentence (proper nouns stay capital)."""
-    if not keys:
-        return {}
-    words = "|".join(sorted(map(re.escape, keys), key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE)
-    forms: dict[str, Counter[str]] = {}
-    for match in pattern.finditer(text):
-        if _SENTENCE_START.search(text[max(0, match.start() - 3):match.start()]):
-            continue
-        word = match.group(0)
-        forms.setdefault(word.lower(), Counter())[word] += 1
-    return {key: counts.most_common(1)[0][0] for key, counts in forms.items()}
+    lowered = text.lower()
+    casing: dict[str, str] = {}
+    for key in keys:
+        found = itertools.islice(_occurrences(key, text, lowered), _MAX_OCCURRENCES)
+        forms = Counter(
+            form for pos, form in found if not _SENTENCE_START.search(text, max(0, pos - 3), pos)
+        )
+        if forms:
+            casing[key] = forms.most_common(1)[0][0]
+    return casing
 
 
-def headline(slug_words: list[str], text: str) -> str:
-    """The slug as a sentence-case headline, hyphenated compounds and names restored."""
+def headline(slug_words: list[str], text: str, title: str) -> str:
+    """The slug as a sentence-case headline, hyphenated compounds and names restored.
+
+    Casing comes from the story only (a Title Case headline says nothing about names);
+    a compound is restored when either the story or the title writes it hyphenated.
+    """
     pairs = {f"{a}-{b}" for a, b in itertools.pairwise(slug_words)}
     casing = case_map(set(slug_words) | pairs, text)
+    both = f"{title}\n{text}"
+    compounds = {p for p in pairs if next(_occurrences(p, both, both.lower()), None)}
     words: list[str] = []
     i = 0
     while i < len(slug_words):
-        pair = "-".join(slug_words[i:i + 2])
-        if i + 1 < len(slug_words) and pair in casing:
-            words.append(casing[pair])
+        pair = "-".join(slug_words[i : i + 2])
+        if i + 1 < len(slug_words) and pair in compounds:
+            words.append(casing.get(pair, pair))
             i += 2
         else:
             words.append(casing.get(slug_words[i], slug_words[i]))

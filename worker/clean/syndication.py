@@ -26,15 +26,16 @@ def _same_site(name: str, url: str | None) -> bool:
     return host == other or host.endswith("." + other) or squeezed in host.replace(".", "")
 
 
-def syndication(title: str, text: str, url: str | None, attribution: Attribution,
-                has_footer: bool) -> Syndication:
+def syndication(
+    title: str, text: str, url: str | None, attribution: Attribution, has_footer: bool
+) -> Syndication:
     """Syndication facts from the attribution and the slug of the source link or own link."""
     names = [n for n in (attribution.source_url, attribution.publisher) if n]
     is_syndicated = has_footer or any(not _same_site(n, url) for n in names)
     # The autoblog's own link carries the "-bbc-com" suffix; otherwise any headline slug.
     slugs = [parse_slug(u) for u in (attribution.source_url, url)]
     words, slug_publisher = max(slugs, key=lambda s: (s[1] is not None, bool(s[0])))
-    original_title = headline(words, text) if words and disagrees(words, title) else None
+    original_title = headline(words, text, title) if words and disagrees(words, title) else None
     source = attribution.source_url
     has_path = bool(source) and urlsplit(source).path.strip("/") != ""
     return Syndication(

@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from worker.app import app as celery_app
 from worker.monitor.metrics import IngestCollector
 from worker.monitor.queues import queue_depths
 from worker.runtime import Runtime
@@ -58,7 +57,7 @@ def create_app(runtime: Runtime) -> Starlette:
             f"refusing to serve on {settings.http_host} without INGEST_DASHBOARD_TOKEN"
         )
     registry = CollectorRegistry()
-    registry.register(IngestCollector(runtime, celery_app))
+    registry.register(IngestCollector(runtime))
 
     def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -69,14 +68,14 @@ def create_app(runtime: Runtime) -> Starlette:
             runtime.store.ping()
             checks["database"] = "ok"
         except Exception as exc:
-            checks["database"] = f"down: {type(exc).__name__}"
+            checks["database"] = f"down: {type(exc).__name__}: {exc}"
         try:
             runtime.redis.ping()
             checks["broker"] = "ok"
             beat = runtime.redis.get(POLLER_HEARTBEAT)
             fresh = beat is not None and time.time() - float(beat) < HEARTBEAT_STALE_S
             checks["poller"] = "ok" if fresh else "no heartbeat"
-            replies = celery_app.control.ping(timeout=1.0)
+            replies = runtime.celery.control.ping(timeout=1.0)
             checks["workers"] = "ok" if replies else "none alive"
         except Exception as exc:
             checks["broker"] = f"down: {type(exc).__name__}"
@@ -90,7 +89,7 @@ def create_app(runtime: Runtime) -> Starlette:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     def overview(_: Request) -> Response:
-        depths, unacked = queue_depths(celery_app, runtime.redis)
+        depths, unacked = queue_depths(runtime.celery, runtime.redis)
         counts = runtime.store.counts()
         feeds = runtime.store.list_feeds()
         rows = "".join(

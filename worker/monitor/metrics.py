@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from celery import Celery
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -17,12 +16,11 @@ from worker.runtime import Runtime
 
 
 class IngestCollector(Collector):
-    def __init__(self, runtime: Runtime, app: Celery) -> None:
+    def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.app = app
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        depths, unacked = queue_depths(self.app, self.runtime.redis)
+        depths, unacked = queue_depths(self.runtime.celery, self.runtime.redis)
         waiting = GaugeMetricFamily(
             "ingest_queue_waiting", "Messages waiting in a queue (all priorities)", labels=["queue"]
         )

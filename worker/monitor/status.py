@@ -9,7 +9,6 @@ from rich.console import Console
 from rich.table import Table
 
 from worker import runtime
-from worker.app import app
 from worker.monitor.http import POLLER_HEARTBEAT
 from worker.monitor.queues import queue_depths
 from worker.settings import Settings
@@ -18,9 +17,8 @@ from worker.settings import Settings
 def collect(settings: Settings) -> dict[str, Any]:
     rt = runtime.current()
     rt.settings = settings
-    app.conf.broker_url = settings.broker
-    depths, unacked = queue_depths(app, rt.redis)
-    workers = app.control.ping(timeout=1.0) or []
+    depths, unacked = queue_depths(rt.celery, rt.redis)
+    workers = rt.celery.control.ping(timeout=1.0) or []
     beat = rt.redis.get(POLLER_HEARTBEAT)
     feeds = rt.store.list_feeds()
     return {

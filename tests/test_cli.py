@@ -1,0 +1,101 @@
+"""The `ingest` command, in process, on a throw-away data dir."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import SAMPLES
+from tests.factories import record, to_all
+from worker.cli import main
+from worker.store.repository import Store, feed_id_for
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("INGEST_BROKER_URL", "INGEST_DATABASE_URL", "INGEST_FEEDS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("INGEST_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("INGEST_LOG_FORMAT", "json")
+    return tmp_path / "var"
+
+
+def ingest(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_process_prints_one_json_record_per_entry(env: Path) -> None:
+    lines = ingest("process", str(SAMPLES / "autoblog.xml")).splitlines()
+
+    records = [json.loads(line) for line in lines]
+    assert len(records) == 3
+    assert all(r["attribution"]["source_url"] for r in records)
+
+
+def test_process_links_a_republished_copy_to_the_earlier_feed(env: Path) -> None:
+    out = ingest("process", str(SAMPLES / "autoblog.xml"), str(SAMPLES / "republisher.xml"))
+
+    records = [json.loads(line) for line in out.splitlines()]
+    copies = [r for r in records if r["duplicate_of"]]
+    assert len(copies) == 1
+    assert copies[0]["duplicate_of"] in {r["id"] for r in records[:3]}
+
+
+def test_feeds_added_are_listed_and_exported_as_opml(env: Path) -> None:
+    ingest("feeds", "add", "https://news.example.org/rss", "--category", "World")
+
+    listed = json.loads(ingest("feeds", "list", "--json"))
+    exported = ingest("feeds", "export")
+
+    assert [f["url"] for f in listed] == ["https://news.example.org/rss"]
+    assert 'xmlUrl="https://news.example.org/rss"' in exported
+    assert 'text="World"' in exported
+
+
+def test_an_opml_file_is_imported_once(env: Path, tmp_path: Path) -> None:
+    opml = tmp_path / "in.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline text="A" xmlUrl="https://a.example/rss"/>'
+        '<outline text="B" xmlUrl="https://b.example/rss"/></body></opml>'
+    )
+
+    assert "imported 2 feeds" in ingest("feeds", "import", str(opml))
+    assert "imported 0 feeds" in ingest("feeds", "import", str(opml))
+
+
+def test_a_removed_feed_is_gone(env: Path) -> None:
+    ingest("feeds", "add", "https://news.example.org/rss")
+
+    ingest("feeds", "remove", "https://news.example.org/rss")
+
+    assert json.loads(ingest("feeds", "list", "--json")) == []
+
+
+def test_items_export_and_show_read_the_store(env: Path) -> None:
+    store = Store(f"sqlite:///{(env / 'ingest.db').resolve()}")
+    env.mkdir(parents=True)
+    store.migrate()
+    stored = record("a")
+    store.save_items(feed_id_for(stored.feed), [stored], to_all)
+
+    exported = [json.loads(line) for line in ingest("items", "export").splitlines()]
+    shown = json.loads(ingest("items", "show", stored.id[:10]))
+
+    assert [r["id"] for r in exported] == [stored.id]
+    assert shown["title"] == stored.title
+
+
+def test_dead_letters_are_listed_shown_and_purged(env: Path) -> None:
+    env.mkdir(parents=True)
+    store = Store(f"sqlite:///{(env / 'ingest.db').resolve()}")
+    store.migrate()
+    dl_id = store.add_dead_letter("worker.tasks.process_entries", "t1", [[], {}], "Boom", "tb", 5)
+
+    assert "Boom" in ingest("dlq", "list")
+    assert json.loads(ingest("dlq", "show", str(dl_id)))["attempts"] == 5
+    assert "purged 1" in ingest("dlq", "purge", "--yes")

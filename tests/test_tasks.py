@@ -1,0 +1,50 @@
+"""Task policy, run eagerly in process against real Redis and SQLite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES
+from worker import runtime
+from worker.app import app
+from worker.poller.parse import parse_feed
+from worker.store.repository import feed_id_for
+from worker.tasks import DELIVERY_KEY, process_entries
+
+
+@pytest.fixture
+def rt(tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> runtime.Runtime:
+    monkeypatch.setenv("INGEST_BROKER_URL", redis_url)
+    monkeypatch.setenv("INGEST_DATABASE_URL", f"sqlite:///{tmp_path / 'i.db'}")
+    monkeypatch.setenv("INGEST_SUBSCRIPTIONS_FILE", str(tmp_path / "none.toml"))
+    monkeypatch.setattr(runtime, "_runtime", None)
+    monkeypatch.setitem(app.conf, "broker_url", redis_url)
+    current = runtime.current()
+    current.store.migrate()
+    return current
+
+
+def entries() -> list[dict]:
+    parsed = parse_feed((SAMPLES / "atom.xml").read_bytes(), "https://atom.example/feed")
+    return [e.to_dict() for e in parsed.entries]
+
+
+def test_a_batch_is_stored_with_its_events(rt: runtime.Runtime) -> None:
+    result = process_entries.apply(args=(feed_id_for("https://atom.example/feed"), entries()))
+
+    assert result.get()["created"] == 2
+    assert rt.store.counts()["items"] == 2
+    assert rt.store.outbox_backlog() == 2  # no broker consumer here: the relay did not run
+
+
+def test_a_message_delivered_too_often_becomes_a_dead_letter(rt: runtime.Runtime) -> None:
+    task_id = "poison-1"
+    rt.redis.set(DELIVERY_KEY.format(task_id=task_id, retries=0), rt.settings.max_deliveries)
+
+    process_entries.apply(args=("feed", entries()), task_id=task_id)
+
+    assert rt.store.counts()["items"] == 0
+    [letter] = rt.store.dead_letters()
+    assert "delivered too many times" in letter["error"]
