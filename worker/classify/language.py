@@ -14,7 +14,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 # langid.py scores character n-grams: the first few hundred characters decide as well as
 # the whole text, at a fraction of the cost (the classifier's throughput budget is ~1 ms).
-SAMPLE_CHARS = 400
+SAMPLE_CHARS = 300
 MIN_LETTERS = 20  # "Hello" is Breton at 5%: below this many letters, no guess
 MIN_CONFIDENCE = 0.80  # normalised probability of the best language
 

@@ -26,24 +26,26 @@ class _SeparatorTable(dict[int, int | str]):
     """Translation table filled on first sight of each character (bounded by the
     characters actually seen, instead of 1.1 million entries built up front)."""
 
-    def __init__(self, keep: str = "") -> None:
+    def __init__(self, apostrophes: bool) -> None:
         super().__init__()
-        self.keep = keep
+        self.apostrophes = apostrophes
 
     def __missing__(self, code: int) -> int | str:
         char = chr(code)
-        value: int | str = code if char.isalnum() or char in self.keep else " "
+        value: int | str = code if char.isalnum() else " "
+        if self.apostrophes and char in "'’":
+            value = "'"
         self[code] = value
         return value
 
 
-_SEPARATORS = _SeparatorTable()
-_SEPARATORS_BUT_APOSTROPHES = _SeparatorTable(keep="'’")
+_SEPARATORS = _SeparatorTable(apostrophes=False)
+_SEPARATORS_BUT_APOSTROPHES = _SeparatorTable(apostrophes=True)
 
 
 def to_words(text: str, apostrophes: bool = False) -> str:
-    """`text` with every character that is not a letter or a digit (or, if asked, an
-    apostrophe: "don't" is one word to a frequency list) replaced by a space."""
+    """`text` with every character that is not a letter or a digit replaced by a space;
+    with `apostrophes`, ' and ’ are kept as ' ("don't" is one word to a frequency list)."""
     return text.translate(_SEPARATORS_BUT_APOSTROPHES if apostrophes else _SEPARATORS)
 
 

@@ -115,12 +115,15 @@ def _phrase_matcher() -> PhraseMatcher[tuple[str, str]]:
 
 def lower_case_words(text: str) -> list[str]:
     """Words written in lower case: names and sentence starts say nothing about spin,
-    nor do tokens with digits ("5bn", "1990s") that no frequency list holds."""
-    words = []
-    for token in to_words(text, apostrophes=True).split():
-        word = token.strip("'’").replace("’", "'")
-        if word.islower() and (word.isalpha() or word.replace("'", "").isalpha()):
-            words.append(word)
+    nor do tokens with digits ("5bn", "1990s") that no frequency list holds. A
+    possessive counts as its noun ("government's" is as common as "government")."""
+    tokens = to_words(text, apostrophes=True).split()
+    words = [t for t in tokens if t.isalpha() and t.islower()]
+    for token in tokens if "'" in text or "’" in text else ():
+        if "'" in token:
+            word = token.strip("'").removesuffix("'s")
+            if word.islower() and word.replace("'", "").isalpha():
+                words.append(word)
     return words
 
 

@@ -19,6 +19,8 @@ _LABEL = re.compile(r"^[A-Za-z][\w’'&/()-]*(?: [\w’'&/()-]+){0,5}: \S")
 _HEADER_CELL = re.compile(r"^[A-Za-z][A-Za-z’' &/()-]{0,39}$")
 _HEADER_START = re.compile(r"[A-Za-z][A-Za-z’' &/()-]{0,38}[a-z](?:[A-Z]|\d)")  # cheap gate
 _MIN_SCORE = 0.85
+_MAX_TABLE_CHARS = 6_000
+_MAX_TABLE_TRIES = 24
 
 
 def restructure(blocks: list[Block], keep: frozenset[str] = frozenset()) -> list[Block]:
@@ -38,7 +40,8 @@ def restructure(blocks: list[Block], keep: frozenset[str] = frozenset()) -> list
 
 def _paragraph(text: str, after_colon: bool, keep: frozenset[str]) -> list[Block]:
     points = sentence_points(text)
-    starts = [0, *points]
+    # A table runs to the end of its paragraph; bounding where we look bounds the work.
+    starts = [p for p in (0, *points) if len(text) - p <= _MAX_TABLE_CHARS][:_MAX_TABLE_TRIES]
     table, table_at = None, len(text)
     for start in starts:
         if not _HEADER_START.match(text, start):

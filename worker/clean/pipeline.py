@@ -65,13 +65,13 @@ def _blocks(
     if body.is_html:
         host = rules.for_url(entry.url or entry.feed)
         try:
-            extracted = extract(repair_mojibake(body.text), host.drop_selectors, rules.max_blocks)
+            extracted = extract(repair_mojibake(body.text), host.drop_selectors, _read_limit(rules))
         except Exception as exc:  # a parser bug must not lose the item
             warnings.append(f"HTML parse failed ({type(exc).__name__}); used tag-stripped text")
         else:
             return extracted.blocks, extracted.links
         body = _Body(htmllib.unescape(_TAG.sub("\n", body.text)), False)
-    return read_blocks(normalize_text(body.text), rules.max_blocks), []
+    return read_blocks(normalize_text(body.text), _read_limit(rules)), []
 
 
 def _clean(entry: Entry, rules: CleanRules, warnings: list[str]) -> Cleaned:
@@ -81,8 +81,6 @@ def _clean(entry: Entry, rules: CleanRules, warnings: list[str]) -> Cleaned:
     if cut:
         warnings.append(f"input over {rules.max_html_bytes} bytes: truncated")
     blocks, links = _blocks(body, entry, rules, warnings)
-    if len(blocks) >= rules.max_blocks:
-        warnings.append(f"more than {rules.max_blocks} blocks: the rest was dropped")
 
     footer = strip_footer(blocks, links)
     attribution = footer.attribution
@@ -93,7 +91,7 @@ def _clean(entry: Entry, rules: CleanRules, warnings: list[str]) -> Cleaned:
     blocks = drop_title_echo(blocks, title, attribution.publisher)
     if not body.is_html:
         blocks = restructure(blocks, KEEP_MIXED_CASE | rules.keep_mixed_case)
-    blocks = _cap_text(blocks, rules.max_text_chars, warnings)
+    blocks = _cap(blocks, rules, warnings)
     text = render(blocks)
     if not text:
         warnings.append("no text left after cleaning")
@@ -111,13 +109,18 @@ def _clean(entry: Entry, rules: CleanRules, warnings: list[str]) -> Cleaned:
     )
 
 
-def _cap_text(blocks: list[Block], limit: int, warnings: list[str]) -> list[Block]:
-    """Whole blocks up to `limit` characters of text, so nothing is cut mid-sentence."""
+def _read_limit(rules: CleanRules) -> int:
+    """Read one block more than we keep, so that `_cap` sees there were more and says so."""
+    return rules.max_blocks + 1
+
+
+def _cap(blocks: list[Block], rules: CleanRules, warnings: list[str]) -> list[Block]:
+    """Whole blocks up to the block and character limits, so nothing is cut mid-sentence."""
     total = 0
     for index, block in enumerate(blocks):
         total += len(block.text) + 2
-        if total > limit:
-            warnings.append(f"text over {limit} characters: truncated at block {index}")
+        if total > rules.max_text_chars or index >= rules.max_blocks:
+            warnings.append(f"text over the limits: truncated at block {index}")
             return blocks[:index]
     return blocks
 

@@ -12,12 +12,13 @@ import re
 from worker.clean.sanitize import normalize_text
 
 _SUFFIX = re.compile(r"^(?P<title>.+)\s[-–—|]\s(?P<pub>\S.{0,79})$")  # greedy: last dash
+MAX_TITLE_CHARS = 2_000  # a longer "title" is a broken feed; keep the record bounded
 _DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 
 
 def split_title(title: str, source_title: str | None) -> tuple[str, str | None]:
     """(clean title, publisher named by its suffix or None)."""
-    title = " ".join(normalize_text(title).split())
+    title = " ".join(normalize_text(title[:MAX_TITLE_CHARS]).split())
     match = _SUFFIX.match(title)
     if match:
         pub = match.group("pub").strip()
