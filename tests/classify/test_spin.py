@@ -39,6 +39,16 @@ def test_one_spinner_collocation_is_enough_to_call_an_item_spun():
     assert score_spin("", ORIGINAL + " It said america would go to to Rome.").is_spun
 
 
+def test_a_spinner_word_whose_original_never_appears_is_evidence():
+    long_text = " ".join([ORIGINAL.replace(" said ", " stated ")] * 6)
+    assert ("stated", "said") in [(e.found, e.likely) for e in score_spin("", long_text).evidence]
+
+
+def test_a_spinner_word_next_to_its_original_is_ordinary_english():
+    long_text = " ".join([ORIGINAL.replace(" said ", " stated ")] * 5 + [ORIGINAL])
+    assert score_spin("", long_text).evidence == []
+
+
 def test_a_lower_case_only_pattern_ignores_the_proper_spelling():
     assert score_spin("", "Trade with America grew last year.").evidence == []
 

@@ -78,3 +78,9 @@ def test_a_parent_that_is_not_defined_is_a_configuration_error():
     bad = {"topic": [{"code": "a", "label": "a", "parent": "missing", "terms": ["x"]}]}
     with pytest.raises(ValueError, match="missing"):
         Taxonomy.from_dict(bad)
+
+
+def test_a_taxonomy_loads_from_a_toml_file(tmp_path):
+    path = tmp_path / "taxonomy.toml"
+    path.write_text('[[topic]]\ncode = "t:x"\nlabel = "x"\nstrong = ["xylophone"]\n')
+    assert codes("", "A xylophone solo.", Taxonomy.load(path)) == ["t:x"]

@@ -51,3 +51,10 @@ def test_a_huge_glued_paragraph_is_handled_in_bounded_time() -> None:
 def test_deeply_nested_markup_keeps_its_text() -> None:
     html = "<div>" * 5_000 + "Deep text." + "</div>" * 5_000
     assert clean(html_entry(html)).text == "Deep text."
+
+
+def test_malformed_urls_do_not_break_cleaning() -> None:
+    footer = "<p>Source link : http://[broken/a-b-c-d<br>Author : Kim</p>"
+    cleaned = clean(html_entry("<p>Story.</p>" + footer, url="http://[bad", source_url="::"))
+    assert cleaned.text == "Story."
+    assert not any("cleaning failed" in w for w in cleaned.warnings)

@@ -37,3 +37,7 @@ def test_link_without_query_is_unchanged() -> None:
 def test_cap_bytes_cuts_on_a_character_boundary() -> None:
     text, cut = cap_bytes("é" * 10, 5)
     assert (text, cut) == ("éé", True)
+
+
+def test_accent_split_by_an_invisible_character_is_composed() -> None:
+    assert clean(text_entry("Cafe\u200b\u0301 open")).text == "Caf\u00e9 open"

@@ -12,13 +12,14 @@ from typing import TypeVar
 import structlog
 
 from worker.classify.dedupe import text_fingerprint
-from worker.classify.language import detect_language
-from worker.classify.regions import find_regions
+from worker.classify.frequency import frequencies
+from worker.classify.language import detect_language, identifier
+from worker.classify.regions import find_regions, gazetteer
 from worker.classify.spin import score_spin
 from worker.classify.topics import Taxonomy, default_taxonomy, score_topics
 from worker.record import Cleaned, Entry, Labels, Spin
 
-__all__ = ["Taxonomy", "classify", "text_fingerprint"]
+__all__ = ["Taxonomy", "classify", "text_fingerprint", "warm_up"]
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -42,12 +43,13 @@ def classify(cleaned: Cleaned, entry: Entry, taxonomy: Taxonomy | None = None) -
     word-frequency score would call every French text spun.
     """
     title, text = cleaned.title, cleaned.text
-    rules = taxonomy or default_taxonomy()
     language = _stage("language", entry, None, lambda: detect_language(f"{title}\n{text}").code)
     original_title = cleaned.syndication.original_title
     return Labels(
         language=language,
-        topics=_stage("topics", entry, [], lambda: score_topics(title, text, rules)),
+        topics=_stage(
+            "topics", entry, [], lambda: score_topics(title, text, taxonomy or default_taxonomy())
+        ),
         regions=_stage("regions", entry, [], lambda: find_regions(title, text)),
         spin=_stage(
             "spin",
@@ -58,3 +60,12 @@ def classify(cleaned: Cleaned, entry: Entry, taxonomy: Taxonomy | None = None) -
         # The body identifies a copy; a title-only item is identified by its title.
         text_hash=_stage("fingerprint", entry, "", lambda: text_fingerprint(text or title)),
     )
+
+
+def warm_up() -> None:
+    """Load the language model, taxonomy, gazetteer and word frequencies now (~3 s), e.g.
+    when a worker process starts, instead of inside the first task it runs."""
+    identifier()
+    default_taxonomy()
+    gazetteer()
+    frequencies()

@@ -20,7 +20,9 @@ def text_fingerprint(text: str) -> str:
     Text with no words gives "" (the Labels default), so that empty items never count
     as duplicates of each other.
     """
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    if not unicodedata.is_normalized("NFKC", text):  # the check is much cheaper than a copy
+        text = unicodedata.normalize("NFKC", text)
+    folded = text.casefold()
     words = to_words(folded).split()
     if not words:
         return ""

@@ -29,7 +29,7 @@ class LanguageGuess:
 
 
 @cache
-def _identifier() -> LanguageIdentifier:
+def identifier() -> LanguageIdentifier:
     """Load the model once per process (about 0.8 s), on first use."""
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
@@ -40,7 +40,7 @@ def detect_language(text: str, min_confidence: float = MIN_CONFIDENCE) -> Langua
     letters = sum(map(str.isalpha, sample))
     if letters < MIN_LETTERS:
         return LanguageGuess(code=None, confidence=0.0, best="")
-    best, probability = _identifier().classify(sample)
+    best, probability = identifier().classify(sample)
     confidence = float(probability)
     return LanguageGuess(
         # The model also knows languages without a 639-1 code (e.g. "arz"): no code for those.

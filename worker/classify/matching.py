@@ -50,20 +50,23 @@ def to_words(text: str, apostrophes: bool = False) -> str:
 
 
 @lru_cache(maxsize=8)
-def normalise(text: str) -> str:
-    """Lower-case `text` and turn every non-word character into a space, keeping offsets.
+def normalise(text: str, fold_case: bool = True) -> str:
+    """Turn every non-word character into a space (and lower-case, unless asked not to),
+    keeping offsets; pad with a space at each end so every word is space-delimited.
 
     Cached for the few texts of the item in hand: topics, regions and spin all match
     against the same title and text (a str caches its hash, so a hit is cheap)."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few characters (e.g. "İ") grow when lower-cased
-        lowered = "".join(c.lower()[:1] for c in text)
-    return " " + to_words(lowered) + " "
+    if fold_case:
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a few characters (e.g. "İ") grow when lower-cased
+            lowered = "".join(c.lower()[:1] for c in text)
+        text = lowered
+    return " " + to_words(text) + " "
 
 
-def normalise_key(phrase: str) -> str:
+def normalise_key(phrase: str, fold_case: bool = True) -> str:
     """The form a dictionary phrase is stored in: words joined by single spaces."""
-    return " ".join(to_words(phrase.lower()).split())
+    return " ".join(to_words(phrase.lower() if fold_case else phrase).split())
 
 
 class Match(NamedTuple, Generic[P]):
@@ -77,12 +80,17 @@ class Match(NamedTuple, Generic[P]):
 
 
 class PhraseMatcher(Generic[P]):
-    """Finds whole-word occurrences of many phrases in one pass over the text."""
+    """Finds whole-word occurrences of many phrases in one pass over the text.
 
-    def __init__(self, phrases: Mapping[str, P]) -> None:
+    Case-insensitive by default; `fold_case=False` matches the case of the phrases as
+    given (place names: "Most" the city, not "most" the word, is then never even found).
+    """
+
+    def __init__(self, phrases: Mapping[str, P], fold_case: bool = True) -> None:
+        self._fold_case = fold_case
         self._automaton = ahocorasick.Automaton()
         for phrase, payload in phrases.items():
-            key = normalise_key(phrase)
+            key = normalise_key(phrase, fold_case)
             if key:
                 self._automaton.add_word(f" {key} ", (key, payload))
         self._empty = len(self._automaton) == 0
@@ -93,7 +101,7 @@ class PhraseMatcher(Generic[P]):
         """Yield every match in `text`, with its offsets."""
         if self._empty:
             return
-        for end, (key, payload) in self._automaton.iter(normalise(text)):
+        for end, (key, payload) in self._automaton.iter(normalise(text, self._fold_case)):
             # haystack is `text` with one leading space: shift back by one, drop the pads.
             start = end - len(key) - 1
             yield Match(start, start + len(key), key, payload)
@@ -103,4 +111,5 @@ class PhraseMatcher(Generic[P]):
         that only count (about twice as fast)."""
         if self._empty:
             return []
-        return [found for _, found in self._automaton.iter(normalise(text))]
+        haystack = normalise(text, self._fold_case)
+        return [found for _, found in self._automaton.iter(haystack)]

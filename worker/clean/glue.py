@@ -15,73 +15,30 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
-KEEP_MIXED_CASE = frozenset(
-    {
-        "iphone",
-        "ipad",
-        "ipod",
-        "imac",
-        "ios",
-        "ebay",
-        "youtube",
-        "playstation",
-        "mcdonald",
-        "linkedin",
-        "facebook",
-        "tiktok",
-        "whatsapp",
-        "javascript",
-        "powerpoint",
-        "bitcoin",
-        "openai",
-        "chatgpt",
-        "wordpress",
-        "github",
-        "paypal",
-        "fedex",
-        "airbnb",
-        "spacex",
-    }
-)
+_KEEP_WORDS = """
+iphone ipad ipod imac ios ebay youtube playstation mcdonald linkedin facebook tiktok whatsapp
+javascript powerpoint bitcoin openai chatgpt wordpress github paypal fedex airbnb spacex
+"""
+KEEP_MIXED_CASE = frozenset(_KEEP_WORDS.split())  # beyond what wordfreq already knows
 _NAME_PREFIXES = frozenset({"Mc", "Mac", "De", "Di", "Da", "La", "Le", "Van", "Von"})
-_NOT_A_SENTENCE = frozenset(
-    {  # ".xyz" after a word is a domain or file, not a new sentence
-        "com",
-        "org",
-        "net",
-        "gov",
-        "edu",
-        "info",
-        "io",
-        "co",
-        "uk",
-        "js",
-        "py",
-        "html",
-        "htm",
-        "php",
-        "pdf",
-        "jpg",
-        "png",
-        "txt",
-        "exe",
-        "app",
-        "news",
-        "tv",
-        "ly",
-        "me",
-        "us",
-    }
+# ".xyz" after a word is a domain or a file name, not a new sentence
+_SUFFIXES = (
+    "com org net gov edu info io co uk js py html htm php pdf jpg png txt exe app news tv ly me us"
 )
-_SENTENCE = re.compile(r"(?<=[a-z0-9%)][.!?])(?=[A-Z])|(?<=[.!?][”\"’])(?=[A-Z])")
-_LOWER_SENTENCE = re.compile(r"(?<=[a-z]{3}\.)(?=[a-z]{2,})")
+_NOT_A_SENTENCE = frozenset(_SUFFIXES.split())
+# A sentence end touching a letter; the rest is checked in Python (a regex starting with a
+# lookbehind is tried at every position and was the slowest part of plain-text cleaning).
+_GLUED_END = re.compile(r"[.!?][”\"’]?(?=[A-Za-z])")
+_LOWER_WORD_END = re.compile(r"[a-z]{3}\.")
 # lower|Upper ("DateEvent"), digit|Word ("Oct 3Military"), ACRONYM|Word ("TVAmazon")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[0-9%])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z]{2})")
-_LETTER_DIGIT = re.compile(r"(?<=[a-z]{3})(?=\d)")
-_COMMA = re.compile(r"(?<=[A-Za-z])([,;])(?=[A-Za-z])")
+# (each glue point is a match's end: no leading lookbehind, see _GLUED_END)
+_CAMEL = re.compile(r"[a-z](?=[A-Z])|[0-9%](?=[A-Z][a-z])|[A-Z](?=[A-Z][a-z]{2})")
+_LETTER_DIGIT = re.compile(r"[a-z]{3}(?=\d)")
+_COMMA = re.compile(r"[A-Za-z][,;](?=[A-Za-z])")
 _UNIT_LEFT = re.compile(r"(?:[A-Z]?[a-z]+|[A-Z]+)$")
 _UNIT_RIGHT = re.compile(r"[A-Z][a-z]*")
 _WORD_RIGHT = re.compile(r"[A-Za-z]+")
+_BEFORE_END = frozenset("abcdefghijklmnopqrstuvwxyz0123456789%)")
 
 
 @lru_cache(maxsize=65_536)
@@ -115,14 +72,25 @@ def _keeps_mixed_case(text: str, pos: int, keep: frozenset[str]) -> bool:
 
 
 def _sentence_points(text: str) -> Iterator[int]:
-    for m in _SENTENCE.finditer(text):
-        if not _in_link(text, m.start()):
-            yield m.start()
-    for m in _LOWER_SENTENCE.finditer(text):
-        right = _WORD_RIGHT.match(text, m.start())
-        word = right.group(0) if right else ""
-        if word not in _NOT_A_SENTENCE and _is_word(word) and not _in_link(text, m.start()):
-            yield m.start()
+    """Glue points: "end.Next" (after a lowercase letter, digit, "%", ")" or a closing
+    quote) and "end.next" when "next" is a common word, not a domain or file suffix."""
+    for m in _GLUED_END.finditer(text):
+        start, point = m.span()
+        if "A" <= text[point] <= "Z":
+            glued = point - start == 2 or (start > 0 and text[start - 1] in _BEFORE_END)
+        else:
+            right = _WORD_RIGHT.match(text, point)
+            word = right.group(0) if right else ""
+            glued = (
+                point - start == 1
+                and _LOWER_WORD_END.match(text, start - 3, point) is not None
+                and len(word) >= 2
+                and word.islower()
+                and word not in _NOT_A_SENTENCE
+                and _is_word(word)
+            )
+        if glued and not _in_link(text, point):
+            yield point
 
 
 def sentence_points(text: str) -> list[int]:
@@ -134,11 +102,11 @@ def cell_points(text: str, keep: frozenset[str] = frozenset()) -> list[int]:
     """Offsets where flattened table cells (or sentences) meet: every glue point we trust."""
     points = set(_sentence_points(text))
     points.update(
-        m.start()
+        m.end()
         for m in _CAMEL.finditer(text)
-        if not _keeps_mixed_case(text, m.start(), keep) and not _in_link(text, m.start())
+        if not _keeps_mixed_case(text, m.end(), keep) and not _in_link(text, m.end())
     )
-    points.update(m.start() for m in _LETTER_DIGIT.finditer(text))
+    points.update(m.end() for m in _LETTER_DIGIT.finditer(text))
     return sorted(points)
 
 
@@ -154,6 +122,4 @@ def respace(text: str) -> str:
     points = sentence_points(text)
     if points:
         text = " ".join(split_at(text, points))
-    return _COMMA.sub(
-        lambda m: m.group(1) + " " if not _in_link(text, m.start()) else m.group(1), text
-    )
+    return _COMMA.sub(lambda m: m.group(0) if _in_link(text, m.end()) else m.group(0) + " ", text)

@@ -1,8 +1,9 @@
 """`clean()`: the cleaner's stages chained as plain functions over an Entry.
 
-    choose body -> cap -> blocks (HTML via selectolax, or plain lines) -> template footer
-    -> credit lines -> boilerplate -> [plain text only: glue repair] -> render
-    -> attribution fallbacks -> syndication
+    title -> choose body -> cap -> blocks (HTML via selectolax, or plain lines)
+    -> template footer -> credit lines -> boilerplate -> headline echo
+    -> [plain text only: glue repair] -> cap -> render -> attribution fallbacks
+    -> syndication
 
 Pure and total: no I/O, and any failure degrades to a warning and plainer output, because
 a crash here would turn one odd item into a retry loop for the whole batch.
@@ -22,8 +23,8 @@ from worker.clean.glue import KEEP_MIXED_CASE
 from worker.clean.html import Link, extract
 from worker.clean.plaintext import has_markup, read_blocks
 from worker.clean.render import render
-from worker.clean.rules import DEFAULT_RULES, CleanRules
-from worker.clean.sanitize import cap_bytes, normalize_text, repair_mojibake, strip_tracking
+from worker.clean.rules import DEFAULT_RULES, CleanRules, HostRules
+from worker.clean.sanitize import cap_bytes, normalize_text, strip_tracking
 from worker.clean.syndication import syndication
 from worker.clean.title import split_title
 from worker.record import Attribution, Block, Cleaned, Entry, Syndication
@@ -45,12 +46,12 @@ def clean(entry: Entry, rules: CleanRules | None = None) -> Cleaned:
         return _clean(entry, rules, warnings)
     except Exception as exc:  # the contract is "never raises"
         warnings.append(f"cleaning failed ({type(exc).__name__}: {exc}); fell back to plain text")
-        return _fallback(entry, warnings)
+        return _fallback(entry, rules, warnings)
 
 
 def _choose_body(entry: Entry) -> _Body:
     """content:encoded over the summary; HTML without a single tag is plain text."""
-    if entry.content_html and entry.content_html.strip():
+    if entry.content_html and not entry.content_html.isspace():
         body = _Body(entry.content_html, True)
     else:
         body = _Body(entry.summary or "", entry.summary_is_html)
@@ -59,18 +60,23 @@ def _choose_body(entry: Entry) -> _Body:
     return body
 
 
+def _strip_tags(html: str) -> str:
+    """Text of `html` without a parser: each tag becomes a line break, entities decoded."""
+    return htmllib.unescape(_TAG.sub("\n", html))
+
+
 def _blocks(
-    body: _Body, entry: Entry, rules: CleanRules, warnings: list[str]
+    body: _Body, host: HostRules, rules: CleanRules, warnings: list[str]
 ) -> tuple[list[Block], list[Link]]:
+    """Blocks (and links, for the footer) of the body: parsed HTML, or plain lines."""
     if body.is_html:
-        host = rules.for_url(entry.url or entry.feed)
         try:
-            extracted = extract(repair_mojibake(body.text), host.drop_selectors, _read_limit(rules))
+            extracted = extract(body.text, host.drop_selectors, _read_limit(rules))
         except Exception as exc:  # a parser bug must not lose the item
             warnings.append(f"HTML parse failed ({type(exc).__name__}); used tag-stripped text")
         else:
             return extracted.blocks, extracted.links
-        body = _Body(htmllib.unescape(_TAG.sub("\n", body.text)), False)
+        return read_blocks(normalize_text(_strip_tags(body.text)), _read_limit(rules)), []
     return read_blocks(normalize_text(body.text), _read_limit(rules)), []
 
 
@@ -80,13 +86,13 @@ def _clean(entry: Entry, rules: CleanRules, warnings: list[str]) -> Cleaned:
     body.text, cut = cap_bytes(body.text, rules.max_html_bytes)
     if cut:
         warnings.append(f"input over {rules.max_html_bytes} bytes: truncated")
-    blocks, links = _blocks(body, entry, rules, warnings)
+    host = rules.for_url(entry.url or entry.feed)
+    blocks, links = _blocks(body, host, rules, warnings)
 
     footer = strip_footer(blocks, links)
     attribution = footer.attribution
     attribution.publisher = title_publisher or entry.source_title
     blocks = take_credits(footer.blocks, links, attribution)
-    host = rules.for_url(entry.url or entry.feed)
     blocks = drop_boilerplate(blocks, (*BUILTIN, *rules.boilerplate, *host.drop_patterns))
     blocks = drop_title_echo(blocks, title, attribution.publisher)
     if not body.is_html:
@@ -130,12 +136,11 @@ def _or_none(value: str | None) -> str | None:
     return value or None
 
 
-def _fallback(entry: Entry, warnings: list[str]) -> Cleaned:
-    """The least we can always produce: tag-stripped text as paragraphs, no attribution."""
+def _fallback(entry: Entry, rules: CleanRules, warnings: list[str]) -> Cleaned:
+    """The least we can always produce: tag-stripped lines as blocks, no attribution."""
     try:
-        raw = entry.content_html or entry.summary or ""
-        text = normalize_text(htmllib.unescape(_TAG.sub("\n", raw[:2_000_000])))
-        blocks = [Block("paragraph", line) for line in text.split("\n") if line]
+        raw, _ = cap_bytes(entry.content_html or entry.summary or "", rules.max_html_bytes)
+        blocks = _cap(read_blocks(normalize_text(_strip_tags(raw)), _read_limit(rules)), rules, [])
         title = " ".join(str(entry.title or "").split())
     except Exception:  # last resort: an empty item is still a recorded item
         blocks, title = [], ""

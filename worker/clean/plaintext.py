@@ -12,6 +12,7 @@ import re
 from worker.clean.render import parse_row, table_block
 from worker.record import Block, BlockKind
 
+_TAG = re.compile(r"<(?:[a-zA-Z][\w-]*[\s/>]|/[a-zA-Z]|!--)")
 _MARK = re.compile(r"^(?:(?P<heading>#{1,6})|(?P<list_item>[-*•])|(?P<quote>>))\s+(?=\S)")
 
 
@@ -41,4 +42,4 @@ def read_blocks(text: str, max_blocks: int) -> list[Block]:
 
 def has_markup(text: str) -> bool:
     """True when `text` holds tags (feeds often label plain text as HTML)."""
-    return re.search(r"<(?:[a-zA-Z][\w-]*[\s/>]|/[a-zA-Z]|!--)", text) is not None
+    return _TAG.search(text) is not None

@@ -10,9 +10,10 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
+
+from worker.clean.sanitize import host_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,11 @@ class CleanRules:
         """Read rules from TOML (see config/cleaning.toml); unknown keys are an error."""
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         _check_keys("cleaning rules", data, {"limits", "boilerplate", "glue", "hosts"})
+        _check_keys(
+            "limits", data.get("limits", {}), {"max_html_bytes", "max_blocks", "max_text_chars"}
+        )
+        _check_keys("boilerplate", data.get("boilerplate", {}), {"patterns"})
+        _check_keys("glue", data.get("glue", {}), {"keep_mixed_case"})
         for host, spec in data.get("hosts", {}).items():
             _check_keys(f"hosts.{host}", spec, {"drop_selectors", "drop_patterns"})
             _check_selectors(host, spec.get("drop_selectors", ()))
@@ -63,7 +69,7 @@ class CleanRules:
 
     def for_url(self, url: str | None) -> HostRules:
         """The rules of the most specific configured host that `url` belongs to."""
-        host = (urlsplit(url).hostname or "") if url else ""
+        host = host_of(url)
         while host:
             if host in self.hosts:
                 return self.hosts[host]

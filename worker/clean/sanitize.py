@@ -15,13 +15,18 @@ import ftfy
 
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff\u180e]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# UTF-8 decoded as cp1252/latin-1 leaves a lead letter followed by a continuation sign;
-# checking for that first keeps ftfy (slow on long text) off the clean majority.
-_MOJIBAKE_HINT = re.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
-    "\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030"
-    "\u2039\u203a\u20ac\u2122]"
-)
+# UTF-8 decoded as cp1252/latin-1 leaves a lead letter (U+00C2-U+00F4) followed by a
+# continuation sign (U+0080-U+00BF or a cp1252 extra such as "€" or "™"). In UTF-8 that
+# is C3 82-B4 then a byte starting one of those signs: a bytes pattern with a literal
+# first byte, which the regex engine scans for much faster than a character class.
+_MOJIBAKE_HINT = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
+
+
+def _may_be_mojibake(text: str) -> bool:
+    """Cheap test that keeps ftfy (slow) off the clean majority of text."""
+    return not text.isascii() and bool(_MOJIBAKE_HINT.search(text.encode("utf-8", "surrogatepass")))
+
+
 _FTFY = ftfy.TextFixerConfig(
     unescape_html=False,
     uncurl_quotes=False,
@@ -31,28 +36,82 @@ _FTFY = ftfy.TextFixerConfig(
 )
 
 
-def repair_mojibake(text: str) -> str:
-    """Undo double-encoded UTF-8 ("Ã©" -> "é", "â€™" -> "’") where it is present."""
-    if text.isascii() or not _MOJIBAKE_HINT.search(text):
-        return text
-    return ftfy.fix_text(text, _FTFY)
+def _tidy(lines: list[str]) -> list[str]:
+    """NFC, no invisibles or controls, single spaces, trimmed; regexes run once for all.
+
+    `str.isprintable()` is False for every space but " ", every control and every
+    invisible format character, so a printable line without "  " only needs trimming:
+    the common case skips the (slow, on non-ASCII text) split and the regexes.
+    """
+    tidy: list[str] = []
+    suspect = False
+    for line in lines:
+        if line.isprintable() and "  " not in line:
+            tidy.append(line.strip(" "))
+        else:
+            tidy.append(" ".join(line.split()))  # str.split() knows every Unicode space
+            suspect = True
+    text = "\n".join(tidy)
+    if suspect and not all(map(str.isprintable, tidy)):
+        # invisibles out before NFC, or "e\u200b\u0301" would stay decomposed
+        text = _CONTROL.sub(" ", unicodedata.normalize("NFC", _INVISIBLE.sub("", text)))
+        return [" ".join(line.split()) for line in text.split("\n")]
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return tidy
+    return unicodedata.normalize("NFC", text).split("\n")
 
 
-def normalize_line(text: str) -> str:
-    """One line of display text: NFC, no invisibles or controls, single spaces, trimmed."""
-    if not text.isascii():
-        text = _INVISIBLE.sub("", text)
-        if not unicodedata.is_normalized("NFC", text):
-            text = unicodedata.normalize("NFC", text)
-    if _CONTROL.search(text):
-        text = _CONTROL.sub(" ", text)
-    return " ".join(text.split())  # str.split() knows every Unicode space, NBSP included
+def _repair(line: str) -> str:
+    """Undo double-encoded UTF-8 ("Ã©" -> "é") in one tidy line.
+
+    Repeated until stable (a control character can hide a sequence from ftfy), so that
+    normalising a normalised line changes nothing: the cleaner must be idempotent.
+    """
+    for _ in range(3):
+        if not _may_be_mojibake(line):
+            break
+        fixed = _tidy([ftfy.fix_text(line, _FTFY)])[0]
+        if fixed == line:
+            break
+        line = fixed
+    return line
+
+
+def normalize_lines(lines: list[str]) -> list[str]:
+    """Display lines: tidied (see `_tidy`) and mojibake repaired; one entry per input line."""
+    if not lines:
+        return []
+    tidy = _tidy(lines)
+    text = "\n".join(tidy)
+    if not _may_be_mojibake(text):
+        return tidy
+    return [_repair(line) for line in tidy]
 
 
 def normalize_text(text: str) -> str:
-    """Multi-line text: mojibake repaired, each line normalised, line breaks unified."""
-    text = repair_mojibake(text.replace("\r\n", "\n").replace("\r", "\n"))
-    return "\n".join(normalize_line(line) for line in text.split("\n"))
+    """Multi-line text: line breaks unified, every line normalised."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(normalize_lines(text.split("\n")))
+
+
+URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def host_of(url: str | None) -> str:
+    """The lowercase host of `url` without "www.", or "" (never raises on a bad URL)."""
+    try:
+        host = (urlsplit(url).hostname or "") if url else ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def has_path(url: str) -> bool:
+    """True when `url` points below the site root (an article, not a home page)."""
+    try:
+        return urlsplit(url).path.strip("/") != ""
+    except ValueError:
+        return False
 
 
 _TRACKING_PARAM = re.compile(

@@ -13,35 +13,16 @@ from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
-_TLDS = frozenset(
-    {
-        "com",
-        "org",
-        "net",
-        "gov",
-        "edu",
-        "io",
-        "info",
-        "uk",
-        "au",
-        "nz",
-        "za",
-        "ie",
-        "ca",
-        "de",
-        "fr",
-        "ru",
-        "ua",
-        "eu",
-        "ng",
-        "pk",
-    }
-)
+_TLD_NAMES = "com org net gov edu io info uk au nz za ie ca de fr ru ua eu ng pk"
+_TLDS = frozenset(_TLD_NAMES.split())  # a slug's last token that can end a domain
 _SECOND_LEVEL = frozenset({"co", "com", "org", "gov", "ac", "net"})
 _NEEDS_SECOND = frozenset({"uk", "au", "nz", "za"})
 _EXTENSION = re.compile(r"\.(?:html?|php|aspx?)$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+){3,}$")
-_MAX_OCCURRENCES = 12  # enough to out-vote a sentence-initial capital; bounds the work
+_MAX_OCCURRENCES = 4  # enough to out-vote a stray capital; bounds the work
+_CASING_WINDOW = 2_000  # the story's opening names what the headline names
+_FUNCTION_WORDS = "a an and as at but by for from in into of on or per than the to via vs with"
+_LOWERCASE_WORDS = frozenset(_FUNCTION_WORDS.split())  # lowercase in a sentence-case headline
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\"“\n]\s*)$")
 
 
@@ -114,10 +95,12 @@ def headline(slug_words: list[str], text: str, title: str) -> str:
     Casing comes from the story only (a Title Case headline says nothing about names);
     a compound is restored when either the story or the title writes it hyphenated.
     """
+    text = text[:_CASING_WINDOW]
     pairs = {f"{a}-{b}" for a, b in itertools.pairwise(slug_words)}
-    casing = case_map(set(slug_words) | pairs, text)
+    casing = case_map((set(slug_words) - _LOWERCASE_WORDS) | pairs, text)
     both = f"{title}\n{text}"
-    compounds = {p for p in pairs if next(_occurrences(p, both, both.lower()), None)}
+    lowered = both.lower()
+    compounds = {p for p in pairs if next(_occurrences(p, both, lowered), None)}
     words: list[str] = []
     i = 0
     while i < len(slug_words):

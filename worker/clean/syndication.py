@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
+from worker.clean.sanitize import has_path, host_of
 from worker.clean.slug import disagrees, headline, parse_slug
 from worker.record import Attribution, Syndication
 
 
-def _host(url: str | None) -> str:
-    try:
-        host = (urlsplit(url).hostname or "") if url else ""
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
-
-
 def _same_site(name: str, url: str | None) -> bool:
     """True when publisher `name` (a URL, domain or name) is the site that `url` is on."""
-    host = _host(url)
-    other = _host(name) if "://" in name else name.lower().removeprefix("www.")
+    host = host_of(url)
+    other = host_of(name) if "://" in name else name.lower().removeprefix("www.")
     if not host or not other:
         return False
     squeezed = other.replace(" ", "")
@@ -37,10 +28,9 @@ def syndication(
     words, slug_publisher = max(slugs, key=lambda s: (s[1] is not None, bool(s[0])))
     original_title = headline(words, text, title) if words and disagrees(words, title) else None
     source = attribution.source_url
-    has_path = bool(source) and urlsplit(source).path.strip("/") != ""
     return Syndication(
         is_syndicated=is_syndicated,
-        canonical_url=source if is_syndicated and has_path else None,
+        canonical_url=source if is_syndicated and source and has_path(source) else None,
         original_title=original_title,
         original_publisher=slug_publisher or (attribution.publisher if is_syndicated else None),
     )

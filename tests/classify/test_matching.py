@@ -1,0 +1,25 @@
+from worker.classify.matching import PhraseMatcher
+
+
+def test_phrases_match_whole_words_only():
+    matcher = PhraseMatcher({"war": 1})
+    assert [m.key for m in matcher.find("Software wars, a war, warfare.")] == ["war"]
+
+
+def test_match_offsets_point_into_the_original_text():
+    text = "Talks in New York, then Oslo."
+    [match] = PhraseMatcher({"new york": 1}).find(text)
+    assert text[match.start : match.end] == "New York"
+
+
+def test_punctuation_separates_words_on_both_sides():
+    assert [m.key for m in PhraseMatcher({"U.S.": 1}).find("the u.s. economy")] == ["u s"]
+
+
+def test_case_folding_can_be_turned_off():
+    matcher = PhraseMatcher({"Most": 1}, fold_case=False)
+    assert [m.start for m in matcher.find("most people live in Most")] == [20]
+
+
+def test_keys_reports_every_occurrence_with_its_payload():
+    assert PhraseMatcher({"rate": "r"}).keys("Rate up, rate down") == [("rate", "r")] * 2
