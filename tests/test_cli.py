@@ -116,3 +116,56 @@ def test_status_reports_queues_workers_and_figures_as_json(
     assert snapshot["workers"] == []
     assert snapshot["feeds"]["total"] == 1
     assert snapshot["counts"]["dead_letters"] == 0
+
+
+def _stored(env: Path, *records) -> Store:
+    env.mkdir(parents=True, exist_ok=True)
+    store = Store(f"sqlite:///{(env / 'ingest.db').resolve()}")
+    store.migrate()
+    store.save_items(feed_id_for(records[0].feed), list(records), to_all)
+    return store
+
+
+def test_items_search_prints_matching_records(env: Path) -> None:
+    _stored(env, record("a", text="Wildfires spread in the north."), record("b", text="Rain."))
+
+    found = [json.loads(x) for x in ingest("items", "search", "wildfires", "--format", "jsonl")
+             .splitlines()]  # fmt: skip
+
+    assert [r["entry_key"] for r in found] == ["a"]
+
+
+def test_items_history_lists_every_version(env: Path) -> None:
+    store = _stored(env, record("a", text="Draft."))
+    store.save_items(feed_id_for(record().feed), [record("a", text="Fixed.", content_hash="h2")],
+                     to_all)  # fmt: skip
+
+    versions = [json.loads(x)["version"] for x in ingest("items", "history", record("a").id)
+                .splitlines()]  # fmt: skip
+
+    assert versions == [1, 2]
+
+
+def test_webhooks_list_shows_endpoints_from_the_subscriptions_file(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    subs = tmp_path / "subs.toml"
+    subs.write_text(
+        '[subscriptions.alerts]\nwebhook = { url = "https://hooks.example.com/in", '
+        'secret = "whsec_c2VjcmV0" }\n'
+    )
+    monkeypatch.setenv("INGEST_SUBSCRIPTIONS_FILE", str(subs))
+
+    listed = json.loads(ingest("webhooks", "list", "--json"))
+
+    assert [(w["subscription"], w["url"]) for w in listed] == [
+        ("alerts", "https://hooks.example.com/in")
+    ]
+    assert "whsec_" not in ingest("webhooks", "list")
+
+
+def test_retention_refuses_to_run_when_turned_off(env: Path) -> None:
+    result = CliRunner().invoke(main, ["retention", "--days", "0"])
+
+    assert result.exit_code != 0
+    assert "retention is off" in result.output

@@ -26,6 +26,7 @@ def make_app(settings: Settings | None = None) -> Celery:
         task_routes={
             "worker.tasks.process_entries": {"queue": "process"},
             "worker.tasks.relay": {"queue": "fanout"},
+            "worker.tasks.deliver_webhooks": {"queue": "fanout"},
         },
         task_serializer="json",
         accept_content=["json"],

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -147,28 +148,71 @@ def feeds_add(url: str, title: str | None, category: str | None) -> None:
 @feeds.command("list")
 @click.option("--json", "as_json", is_flag=True)
 def feeds_list(as_json: bool) -> None:
+    """Each feed's health and schedule: status, last success and error, next poll."""
     rows = _store(_settings()).list_feeds()
     if as_json:
         _print_json([_feed_dict(r) for r in rows])
         return
     table = Table()
-    for col in ("id", "url", "status", "last success", "errors", "last error", "next poll"):
+    for col in ("id", "url", "status", "last success", "errors (soft/hard)", "last error",
+                "interval", "next poll"):  # fmt: skip
         table.add_column(col)
     for f in rows:
+        url = f.url + (f"\n→ {f.fetch_url}" if f.fetch_url else "")
+        error = f"{_when(f.last_error_at)} {f.last_error}" if f.last_error else ""
         table.add_row(
             f.id[:8],
-            f.url,
-            f.status,
-            str(f.last_success_at or ""),
-            str(f.error_count),
-            f.last_error or "",
-            str(f.next_poll_at or ""),
+            url,
+            f.status + ("" if f.key_mode == "guid" else f" (keys: {f.key_mode})"),
+            _when(f.last_success_at),
+            f"{f.error_count} ({f.soft_errors}/{f.hard_errors})" if f.error_count else "0",
+            error,
+            _duration(f.interval_s),
+            _when(f.next_poll_at),
         )
     console.print(table)
 
 
+def _when(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def _duration(seconds: int | None) -> str:
+    if not seconds:
+        return ""
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m"
+
+
 def _feed_dict(f) -> dict:
-    return {name: getattr(f, name) for name in f.__slots__}
+    return {name: getattr(f, name) for name in f.__slots__ if name != "websub_secret"}
+
+
+@feeds.command("set")
+@click.argument("feed")
+@click.option("--min-interval", type=int, help="Shortest seconds between polls (default 300).")
+@click.option("--max-interval", type=int, help="Longest seconds between polls (default 86400).")
+@click.option("--enable/--disable", default=None, help="Poll it again (e.g. after a 410).")
+def feeds_set(
+    feed: str, min_interval: int | None, max_interval: int | None, enable: bool | None
+) -> None:
+    """Override a feed's schedule bounds, or enable or disable it."""
+    store = _store(_settings())
+    found = store.get_feed(feed)
+    if found is None:
+        raise click.ClickException(f"no feed {feed}")
+    values: dict = {}
+    if min_interval is not None:
+        values["min_interval_s"] = min_interval or None
+    if max_interval is not None:
+        values["max_interval_s"] = max_interval or None
+    if enable is not None:
+        values.update(enabled=enable, status="new" if enable else "disabled")
+        if enable:
+            values["next_poll_at"] = None
+    if values:
+        store.feeds.update(found.id, **values)
+    click.echo("updated" if values else "nothing to change")
 
 
 @feeds.command("remove")
@@ -224,10 +268,14 @@ def items() -> None:
 @items.command("list")
 @click.option("--limit", default=20, show_default=True)
 def items_list(limit: int) -> None:
+    _items_table(_store(_settings()).list_items(limit))
+
+
+def _items_table(records: list) -> None:
     table = Table()
     for col in ("id", "published", "lang", "title", "duplicate of"):
         table.add_column(col)
-    for r in _store(_settings()).list_items(limit):
+    for r in records:
         table.add_row(
             r.id[:12], r.published_at or "", r.language or "", r.title, (r.duplicate_of or "")[:12]
         )
@@ -248,6 +296,138 @@ def items_show(item_id: str) -> None:
 def items_export(fmt: str) -> None:
     for record in _store(_settings()).iter_items():
         click.echo(json.dumps(record.to_dict(), ensure_ascii=False))
+
+
+@items.command("search")
+@click.argument("query", required=False)
+@click.option("--topic", help="IPTC code, e.g. medtop:04000000")
+@click.option("--region", help="ISO 3166-1 code, e.g. FR")
+@click.option("--language", help="ISO 639-1 code, e.g. en")
+@click.option("--spun/--not-spun", default=None)
+@click.option("--duplicates/--no-duplicates", default=None)
+@click.option("--since", type=click.DateTime(), help="published at or after")
+@click.option("--until", type=click.DateTime(), help="published before")
+@click.option("--limit", default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table")
+def items_search(query: str | None, fmt: str, **filters: object) -> None:
+    """Full-text search with filters (FTS5 on SQLite, tsvector on PostgreSQL)."""
+    from worker.store.search import ItemFilter, search_items
+
+    for key in ("since", "until"):
+        if filters[key] is not None:
+            filters[key] = filters[key].replace(tzinfo=UTC)
+    found = search_items(_store(_settings()), ItemFilter(query=query, **filters))
+    if fmt == "jsonl":
+        for r in found:
+            click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
+        return
+    _items_table(found)
+
+
+@items.command("history")
+@click.argument("item_id")
+def items_history(item_id: str) -> None:
+    """Every stored version of an item, as JSON lines."""
+    from worker.store.search import item_history
+
+    versions = item_history(_store(_settings()), item_id)
+    if not versions:
+        raise click.ClickException(f"no item {item_id}")
+    for r in versions:
+        click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
+
+
+@main.command()
+@click.option("--days", type=int, help="Keep this many days (default INGEST_RETENTION_DAYS).")
+def retention(days: int | None) -> None:
+    """Purge items, their history and sent outbox rows older than the retention period."""
+    from worker.store.retention import purge
+
+    settings = _settings()
+    keep = settings.retention_days if days is None else days
+    if keep <= 0:
+        raise click.ClickException("retention is off (0 days): nothing to purge")
+    deleted = purge(_store(settings), datetime.now(UTC) - timedelta(days=keep))
+    _print_json(deleted)
+
+
+# -- webhooks -------------------------------------------------------------------------
+
+
+@main.group()
+def webhooks() -> None:
+    """Webhook endpoints and their deliveries."""
+
+
+@webhooks.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def webhooks_list(as_json: bool) -> None:
+    """Each subscription's endpoint: URL, state, backlog, success rate, last error."""
+    from worker.fanout.subscriptions import Subscriptions
+    from worker.store.webhooks import endpoint_summary
+
+    settings = _settings()
+    summary = endpoint_summary(_store(settings))
+    subs = Subscriptions.load(settings.subscriptions_file)
+    rows = [
+        {"subscription": s.name, "url": s.webhook.url, **summary.get(s.name, {})}
+        for s in subs.items
+        if s.webhook is not None
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table()
+    for col in ("subscription", "url", "state", "pending", "delivered", "failed", "success",
+                "last error"):  # fmt: skip
+        table.add_column(col)
+    for r in rows:
+        rate = r.get("success_rate")
+        state = f"disabled: {r['disabled']}" if r.get("disabled") else "on"
+        table.add_row(
+            r["subscription"], r["url"], state,
+            str(r.get("pending", 0)), str(r.get("delivered", 0)), str(r.get("failed", 0)),
+            "" if rate is None else f"{rate:.0%}", r.get("last_error") or "",
+        )  # fmt: skip
+    console.print(table)
+
+
+@webhooks.command("deliveries")
+@click.option("--status", type=click.Choice(["pending", "delivered", "failed"]))
+@click.option("--subscription")
+@click.option("--limit", default=50, show_default=True)
+def webhooks_deliveries(status: str | None, subscription: str | None, limit: int) -> None:
+    """Recent deliveries, newest first, as JSON lines."""
+    from worker.store.webhooks import list_deliveries
+
+    for d in list_deliveries(
+        _store(_settings()), status=status, subscription=subscription, limit=limit
+    ):
+        _print_json(d)
+
+
+@webhooks.command("retry")
+@click.argument("delivery_id", type=int, required=False)
+@click.option("--subscription", help="Retry every failed delivery of this subscription.")
+@click.option("--all-failed", is_flag=True, help="Retry every failed delivery.")
+def webhooks_retry(delivery_id: int | None, subscription: str | None, all_failed: bool) -> None:
+    """Put failed deliveries back on the schedule, due now."""
+    from worker.store.webhooks import retry
+
+    if delivery_id is None and not (subscription or all_failed):
+        raise click.UsageError("give a DELIVERY_ID, --subscription or --all-failed")
+    n = retry(_store(_settings()), delivery_id=delivery_id, subscription=subscription)
+    click.echo(f"retrying {n}")
+
+
+@webhooks.command("enable")
+@click.argument("subscription")
+def webhooks_enable(subscription: str) -> None:
+    """Re-enable an endpoint disabled by a 410; its pending deliveries resume."""
+    from worker.store.webhooks import set_endpoint_disabled
+
+    set_endpoint_disabled(_store(_settings()), subscription, None)
+    click.echo(f"{subscription}: enabled")
 
 
 # -- status ---------------------------------------------------------------------------

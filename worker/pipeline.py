@@ -1,15 +1,22 @@
-"""The pipeline: entry → clean → classify → item record, then one store transaction.
+"""The pipeline: entry → clean → classify → item record → link, then one store transaction.
 
 Stages are plain functions over plain data; this module only chains them. The Celery
 task and `ingest process` both call `process_entries`, so what is debugged in process is
-exactly what runs in the workers.
+exactly what runs in the workers. Linking (near and spun duplicates, syndication by
+text) is the one step that looks beyond the item: it is given the shared index and
+reads earlier records through the store's engine.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 import structlog
 
 from worker.classify import classify
+from worker.classify.linkage import link_records
+from worker.classify.neardup import NearDupIndex
+from worker.classify.stored import fetch_records
 from worker.clean import clean
 from worker.record import Entry, ItemRecord
 from worker.store.repository import Matcher, SaveResult, Store
@@ -44,9 +51,18 @@ def build_record(entry: Entry) -> ItemRecord:
     )
 
 
-def process_entries(store: Store, match: Matcher, feed_id: str, entries: list[Entry]) -> SaveResult:
-    """Build records for a batch of one feed's entries and store them in one transaction."""
+def process_entries(
+    store: Store,
+    match: Matcher,
+    feed_id: str,
+    entries: list[Entry],
+    near_dups: NearDupIndex | None = None,
+) -> SaveResult:
+    """Build records for a batch of one feed's entries, link them to the earlier items
+    they copy (when given the shared index), and store them in one transaction."""
     records = [build_record(e) for e in entries]
+    if near_dups is not None:
+        link_records(records, near_dups, partial(fetch_records, store.engine))
     result = store.save_items(feed_id, records, match)
     log.info(
         "pipeline.batch",

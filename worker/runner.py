@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import structlog
 import uvicorn
@@ -31,12 +31,15 @@ from worker.poller.fetch import make_client
 from worker.poller.opml import read_opml
 from worker.poller.poll import Poller, PollStats
 from worker.settings import Settings
+from worker.store.retention import purge
 
 log = structlog.get_logger(__name__)
 
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(minutes=10)
+CLAIM_ROUNDS = 5  # feeds claimed per pass: this many rounds of concurrent fetches
 TICK_S = 1.0
 STOP_GRACE_S = 5.0
+PURGE_EVERY_S = 3600.0
 
 
 def enqueue_celery(feed_id: str, entries: list[dict]) -> None:
@@ -128,34 +131,59 @@ class System:
             log.info("feeds.loaded", file=str(path), added=added)
 
     async def poll(self, poller: Poller, *, due_only: bool) -> PollStats:
-        feeds = await asyncio.to_thread(self.rt.store.claim_feeds, due_only=due_only, lease=LEASE)
+        """One pass. Due feeds are claimed a few rounds of fetches at a time, so that a
+        pass of slow hosts ends well within its lease; `--once` claims every feed."""
+        limit = self.settings.fetch_concurrency * CLAIM_ROUNDS if due_only else None
+        feeds = await asyncio.to_thread(
+            self.rt.store.claim_feeds, due_only=due_only, lease=LEASE, limit=limit
+        )
         return await poller.poll(feeds) if feeds else PollStats()
 
     async def sweep(self) -> None:
         """The relay's timer: publish what post-commit triggers may have missed."""
         await asyncio.to_thread(
-            relay_pending, self.rt.store, self.rt.redis, maxlen=self.settings.stream_maxlen
+            relay_pending,
+            self.rt.store,
+            self.rt.redis,
+            self.rt.subscriptions,
+            maxlen=self.settings.stream_maxlen,
         )
-        from worker.tasks import drain_dead_letter_spool
+        from worker.tasks import drain_dead_letter_spool, send_due_webhooks
 
+        await send_due_webhooks(self.rt)
         await asyncio.to_thread(drain_dead_letter_spool)
 
     async def poll_loop(self, poller: Poller) -> None:
+        """Pass after pass; it only rests when a pass found nothing (or failed)."""
         while not self.stopping.is_set():
+            busy = False
             try:
-                await self.poll(poller, due_only=True)
+                stats = await self.poll(poller, due_only=True)
+                busy = stats.feeds_polled > 0
                 await asyncio.to_thread(self.rt.redis.set, POLLER_HEARTBEAT, time.time(), ex=600)
             except Exception:
                 log.exception("poller.pass_failed")
-            await self._sleep(TICK_S)
+            if not busy:
+                await self._sleep(TICK_S)
 
     async def sweep_loop(self) -> None:
+        last_purge = 0.0
         while not self.stopping.is_set():
             try:
                 await self.sweep()
+                if time.monotonic() - last_purge > PURGE_EVERY_S:
+                    last_purge = time.monotonic()
+                    await asyncio.to_thread(self.purge_expired)
             except Exception:
                 log.exception("relay.sweep_failed")
             await self._sleep(TICK_S)
+
+    def purge_expired(self) -> None:
+        """Retention, applied hourly by whichever process runs the sweep."""
+        days = self.settings.retention_days
+        if days > 0:
+            cutoff = datetime.now(UTC) - timedelta(days=days)
+            log.info("retention.purged", days=days, **purge(self.rt.store, cutoff))
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -187,6 +215,8 @@ class System:
             connect_timeout=s.fetch_connect_timeout,
             total_timeout=s.fetch_total_timeout,
             contact=s.user_agent_contact,
+            max_connections=s.fetch_concurrency,
+            proxy=s.http_proxy,
         )
 
     def install_signal_handlers(self) -> None:

@@ -14,7 +14,8 @@ from celery import Celery
 from redis import Redis
 
 from worker.app import make_app
-from worker.fanout.subscriptions import Subscriptions
+from worker.classify.neardup import RedisNearDupIndex
+from worker.fanout.subscriptions import Subscriptions, SubscriptionsFile
 from worker.settings import Settings
 from worker.store.repository import Store
 
@@ -40,13 +41,23 @@ class Runtime:
         return Redis.from_url(url, socket_timeout=10, health_check_interval=30)
 
     @cached_property
+    def near_dups(self) -> RedisNearDupIndex:
+        """The near-duplicate index every worker shares (worker/classify/neardup.py)."""
+        return RedisNearDupIndex(self.redis)
+
+    @cached_property
     def celery(self) -> Celery:
         """A Celery app bound to this runtime's broker, for inspection and control."""
         return make_app(self.settings)
 
     @cached_property
+    def subscriptions_file(self) -> SubscriptionsFile:
+        return SubscriptionsFile(self.settings.subscriptions_file)
+
+    @property
     def subscriptions(self) -> Subscriptions:
-        return Subscriptions.load(self.settings.subscriptions_file)
+        """The current subscriptions (the file is re-read when it changes)."""
+        return self.subscriptions_file.current()
 
 
 _runtime: Runtime | None = None

@@ -31,7 +31,15 @@ class Settings(BaseSettings):
     log_format: str = "auto"
 
     # Bounds and timings (not part of the DESIGN table, but documented in the README).
-    poll_interval: int = Field(default=900, description="seconds between polls of one feed")
+    poll_interval: int = Field(default=900, description="interval of a feed without dates")
+    poll_min_interval: int = 300  # adaptive schedule bounds (a feed may override both)
+    poll_max_interval: int = 86_400
+    host_concurrency: int = 2  # fetches in flight per host
+    host_rate: float = 2.0  # per-host budget: requests per second, sustained...
+    host_burst: int = 20  # ...and in a burst
+    http_proxy: str | None = None  # None: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the env
+    redirect_confirmations: int = 3  # consecutive polls a 301/308 must repeat to be adopted
+    websub_callback_url: str | None = None  # public base URL of this server; None: no WebSub
     fetch_max_bytes: int = 15 * 1024 * 1024
     fetch_connect_timeout: float = 10.0
     fetch_total_timeout: float = 30.0
@@ -42,8 +50,17 @@ class Settings(BaseSettings):
     worker_concurrency: int = 2
     max_deliveries: int = 5  # a message redelivered more than this is dead-lettered
     stream_maxlen: int = 100_000
+    retention_days: int = 90  # 0 keeps everything
 
-    @field_validator("broker_url", "redis_url", "database_url", "dashboard_token", mode="before")
+    @field_validator(
+        "broker_url",
+        "redis_url",
+        "database_url",
+        "dashboard_token",
+        "http_proxy",
+        "websub_callback_url",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

@@ -6,6 +6,7 @@ poison, and where a failure goes (split the batch, then a dead letter).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import traceback
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from worker import runtime
 from worker.app import app
 from worker.fanout.relay import relay_pending
+from worker.fanout.webhooks import deliver_due, make_webhook_client
 from worker.pipeline import process_entries as run_pipeline
 from worker.record import Entry
 
@@ -124,9 +126,33 @@ def process_entries(self: IngestTask, feed_id: str, entries: list[dict]) -> dict
 
 @app.task(base=IngestTask, bind=True)
 def relay(self: IngestTask) -> int:
-    """Publish pending outbox rows to the subscription streams."""
+    """Publish pending outbox rows to the subscription streams; wake the webhook sender."""
     rt = runtime.current()
-    return relay_pending(rt.store, rt.redis, maxlen=rt.settings.stream_maxlen)
+    sent, hooks = relay_pending(
+        rt.store, rt.redis, rt.subscriptions, maxlen=rt.settings.stream_maxlen
+    )
+    if hooks:
+        deliver_webhooks.apply_async()
+    return sent
+
+
+@app.task(base=IngestTask, bind=True)
+def deliver_webhooks(self: IngestTask) -> int:
+    """Attempt the webhook deliveries that are due now (later ones wait in the database)."""
+    rt = runtime.current()
+    return asyncio.run(send_due_webhooks(rt))
+
+
+async def send_due_webhooks(rt: runtime.Runtime) -> int:
+    """Deliver until nothing is due; shared by the task and the poller's sweep."""
+    total = 0
+    async with make_webhook_client(rt.settings.allowed_networks) as client:
+        while True:
+            stats = await deliver_due(rt.store, rt.subscriptions, client)
+            done = stats.delivered + stats.retried + stats.failed
+            total += stats.delivered
+            if not done:
+                return total
 
 
 @app.task(name="worker.tasks.noop")

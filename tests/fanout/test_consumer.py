@@ -9,13 +9,16 @@ import redis
 from tests.factories import record, to_all
 from worker.fanout.consumer import tail
 from worker.fanout.relay import relay_pending, stream_key
+from worker.fanout.subscriptions import Subscription, Subscriptions
 from worker.store.repository import Store, feed_id_for
+
+ALL = Subscriptions([Subscription("all")])
 
 
 def publish(store: Store, client: redis.Redis, n: int) -> None:
     records = [record(f"k{i}", text=f"Story {i}.") for i in range(n)]
     store.save_items(feed_id_for(records[0].feed), records, to_all)
-    relay_pending(store, client, maxlen=1000)
+    relay_pending(store, client, ALL, maxlen=1000)
 
 
 def read(client: redis.Redis, consumer: str, **kw) -> list[dict]:

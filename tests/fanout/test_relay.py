@@ -9,10 +9,14 @@ from sqlalchemy import update
 
 from tests.factories import record, to_all
 from worker.fanout.relay import relay_once, relay_pending, stream_key
+from worker.fanout.subscriptions import Subscription, Subscriptions
 from worker.store import tables as t
 from worker.store.repository import Store, feed_id_for
 
 FEED_ID = feed_id_for("https://news.example.org/feed.xml")
+
+
+ALL = Subscriptions([Subscription("all")])
 
 
 def _records(n: int) -> list:
@@ -23,7 +27,7 @@ def test_relay_publishes_each_event_and_empties_the_outbox(store: Store, redis_u
     r = redis.Redis.from_url(redis_url)
     store.save_items(FEED_ID, _records(5), to_all)
 
-    published = relay_pending(store, r, maxlen=1000)
+    published, _hooks = relay_pending(store, r, ALL, maxlen=1000)
 
     assert published == 5
     assert store.outbox_backlog() == 0
@@ -39,12 +43,12 @@ def test_republishing_after_a_crash_before_marking_sent_adds_nothing(
 ) -> None:
     r = redis.Redis.from_url(redis_url)
     store.save_items(FEED_ID, _records(3), to_all)
-    relay_once(store, r, maxlen=1000)
+    relay_once(store, r, ALL, maxlen=1000)
     # The relay died after XADD but before its "sent" commit: the rows look unsent.
     with store.engine.begin() as conn:
         conn.execute(update(t.outbox).values(sent_at=None))
 
-    relay_once(store, r, maxlen=1000)
+    relay_once(store, r, ALL, maxlen=1000)
 
     assert r.xlen(stream_key("all")) == 3
     assert store.outbox_backlog() == 0
@@ -56,6 +60,6 @@ def test_a_relay_finding_the_lock_taken_publishes_nothing(store: Store, redis_ur
     held = r.lock("ingest:lock:relay", timeout=30)
     assert held.acquire(blocking=False)
 
-    assert relay_pending(store, r, maxlen=1000) == 0
+    assert relay_pending(store, r, ALL, maxlen=1000) == (0, 0)
     assert store.outbox_backlog() == 2
     held.release()

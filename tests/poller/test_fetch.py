@@ -2,22 +2,8 @@
 
 from __future__ import annotations
 
-import ipaddress
-
-import pytest
-
 from tests.support.feedserver import FeedServer
-from worker.poller.fetch import fetch, make_client
-
-LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
-
-
-@pytest.fixture
-async def client():
-    async with make_client(
-        allowed=LOOPBACK, connect_timeout=2, total_timeout=5, contact="https://t.example"
-    ) as c:
-        yield c
+from worker.poller.fetch import fetch
 
 
 async def test_a_second_fetch_with_the_etag_is_not_modified(client, feed_server: FeedServer):

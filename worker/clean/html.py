@@ -106,11 +106,14 @@ class _Walker:
         if depth > 200:  # pathological nesting: keep the text, stop descending
             self.buffer.append(node.text(deep=True, separator=" ") or "")
             return
-        append = self.buffer.append
+        buffer = self.buffer
+        append = buffer.append
         for child in node.iter(include_text=True):
             tag = child.tag_id
             if tag == TEXT_ID:
-                append(child.text_content or "")
+                text = child.text_content or ""
+                if buffer or not text.isspace():  # skip the newlines between block tags
+                    append(text)
             elif tag in INLINE_IDS:  # the common case first: no flush, just descend
                 if tag == A_ID and (href := child.attributes.get("href")):
                     self.links.append(Link(href, len(self.raw)))

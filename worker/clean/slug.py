@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -80,12 +79,12 @@ def case_map(keys: set[str], text: str) -> dict[str, str]:
     lowered = text.lower()
     casing: dict[str, str] = {}
     for key in keys:
-        found = itertools.islice(_occurrences(key, text, lowered), _MAX_OCCURRENCES)
-        forms = Counter(
-            form for pos, form in found if not _SENTENCE_START.search(text, max(0, pos - 3), pos)
-        )
+        forms: dict[str, int] = {}
+        for pos, form in itertools.islice(_occurrences(key, text, lowered), _MAX_OCCURRENCES):
+            if not _SENTENCE_START.search(text, max(0, pos - 3), pos):
+                forms[form] = forms.get(form, 0) + 1
         if forms:
-            casing[key] = forms.most_common(1)[0][0]
+            casing[key] = max(forms, key=forms.__getitem__)  # ties: the first seen
     return casing
 
 

@@ -1,4 +1,5 @@
-"""The outbox relay: publish committed outbox rows to one Redis Stream per subscription.
+"""The outbox relay: publish committed outbox rows to one Redis Stream per subscription,
+and schedule the webhook deliveries of subscriptions that have one.
 
 Exactly-once in the stream comes from explicit entry ids: every row is stamped with its
 stream sequence in the database before it is published, and XADD with an id not above
@@ -15,6 +16,7 @@ import structlog
 from redis import Redis
 from redis.exceptions import LockError, ResponseError
 
+from worker.fanout.subscriptions import Subscriptions
 from worker.store.repository import Store
 
 log = structlog.get_logger(__name__)
@@ -31,14 +33,23 @@ def _already_there(error: Exception) -> bool:
     return isinstance(error, ResponseError) and "equal or smaller" in str(error)
 
 
-def relay_once(store: Store, redis: Redis, *, maxlen: int, batch: int = 1000) -> int:
-    """Publish up to `batch` pending events; returns how many were marked sent."""
+def relay_once(
+    store: Store, redis: Redis, subs: Subscriptions, *, maxlen: int, batch: int = 1000
+) -> tuple[int, int]:
+    """Publish up to `batch` pending events; returns (marked sent, webhooks scheduled).
+
+    A subscription missing from the current file (removed since its rows were written)
+    still gets its stream events: the outbox is never dropped silently.
+    """
     store.stamp_outbox(batch)
     events = store.stamped_unsent(batch)
     if not events:
-        return 0
+        return 0, 0
+    targets = {ev.subscription: subs.get(ev.subscription) for ev in events}
+    streamed = [ev for ev in events if targets[ev.subscription] is None
+                or targets[ev.subscription].stream]  # fmt: skip
     pipe = redis.pipeline(transaction=False)
-    for ev in events:
+    for ev in streamed:
         pipe.xadd(
             stream_key(ev.subscription),
             {"event_id": ev.event_id, "type": ev.type, "payload": ev.payload},
@@ -46,31 +57,47 @@ def relay_once(store: Store, redis: Redis, *, maxlen: int, batch: int = 1000) ->
             maxlen=maxlen,
             approximate=True,
         )
-    results = pipe.execute(raise_on_error=False)
-    sent = []
-    for ev, res in zip(events, results, strict=True):
+    results = dict(zip((ev.seq for ev in streamed), pipe.execute(raise_on_error=False),
+                       strict=True))  # fmt: skip
+    sent, hooks = [], []
+    for ev in events:
+        res = results.get(ev.seq)
         if isinstance(res, Exception) and not _already_there(res):
-            # Keep order: nothing after a failed event in its stream may be published.
+            # Keep order: nothing after a failed event may be marked or published.
             log.error("relay.publish_failed", subscription=ev.subscription, error=str(res))
             break
         sent.append(ev.seq)
-    store.mark_sent(sent)
-    return len(sent)
+        target = targets[ev.subscription]
+        if target is not None and target.webhook is not None:
+            hooks.append((ev.event_id, ev.subscription, ev.payload))
+    store.mark_sent(sent, hooks)
+    return len(sent), len(hooks)
 
 
-def relay_pending(store: Store, redis: Redis, *, maxlen: int, lock_ttl: float = 60) -> int:
+def relay_pending(
+    store: Store,
+    redis: Redis,
+    subs: Subscriptions,
+    *,
+    maxlen: int,
+    lock_ttl: float = 30,
+    batch: int = 1000,
+) -> tuple[int, int]:
     """Drain the outbox while holding the relay lock; a busy lock means another relay runs."""
     lock = redis.lock(LOCK_KEY, timeout=lock_ttl, blocking=False)
     if not lock.acquire():
-        return 0
-    total = 0
+        return 0, 0
+    sent = hooks = 0
     try:
-        while n := relay_once(store, redis, maxlen=maxlen):
-            total += n
+        while True:
+            n, h = relay_once(store, redis, subs, maxlen=maxlen, batch=batch)
+            if not n:
+                break
+            sent, hooks = sent + n, hooks + h
             lock.extend(lock_ttl, replace_ttl=True)
     finally:
         with contextlib.suppress(LockError):  # expired meanwhile: nothing to release
             lock.release()
-    if total:
-        log.info("relay.published", events=total)
-    return total
+    if sent:
+        log.info("relay.published", events=sent, webhooks_scheduled=hooks)
+    return sent, hooks

@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from worker.monitor.metrics import IngestCollector
 from worker.monitor.queues import queue_depths
+from worker.poller.websub import websub_routes
 from worker.runtime import Runtime
 
 POLLER_HEARTBEAT = "ingest:poller:heartbeat"
@@ -41,8 +42,8 @@ class TokenMiddleware(BaseHTTPMiddleware):
         self.token = token
 
     async def dispatch(self, request: Request, call_next):
-        if request.url.path == "/healthz":
-            return await call_next(request)
+        if request.url.path == "/healthz" or request.url.path.startswith("/websub/"):
+            return await call_next(request)  # hubs authenticate by topic and HMAC
         given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
         given = given or request.query_params.get("token", "")
         if not hmac.compare_digest(given.encode(), self.token.encode()):
@@ -121,6 +122,7 @@ margin-bottom:1rem}}td,th{{border:1px solid #ccc;padding:.25rem .5rem;text-align
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            *websub_routes(runtime),
         ],
         middleware=middleware,
     )

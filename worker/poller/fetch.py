@@ -1,25 +1,47 @@
-"""Fetching a feed: HTTP (conditional GET, size and time caps) or a local file."""
+"""Fetching a feed: HTTP (conditional GET, redirects, size and time caps) or a local file.
+
+Redirects are followed here rather than by httpx, because the poller needs to know
+whether every hop was permanent (301/308): only then may the stored URL move
+(poll.py adopts it once seen consistently). Each hop still goes through the guarded
+transport, so each is checked against the private-address guard.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from dataclasses import dataclass
+import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import httpx
 
 from worker import __version__
-from worker.poller.guard import GuardedTransport, IPNetwork
+from worker.poller.errors import HARD, SOFT, kind_of_status
+from worker.poller.guard import BlockedAddressError, GuardedTransport, IPNetwork, Resolver, resolve
+
+MAX_REDIRECTS = 5
+REDIRECTS = (301, 302, 303, 307, 308)
+PERMANENT = (301, 308)
 
 
 @dataclass(slots=True)
 class FetchResult:
     status: int  # HTTP status, or 200/304 for local files; 0 for a transport error
     body: bytes = b""
-    etag: str | None = None
-    last_modified: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # the final response's, lower-case
     error: str | None = None
+    error_kind: str | None = None  # errors.SOFT or errors.HARD
+    moved_to: str | None = None  # where a chain of only permanent redirects led
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
 
     @property
     def not_modified(self) -> bool:
@@ -30,12 +52,22 @@ class FetchResult:
         return self.status == 200 and self.error is None
 
 
+def failure(error: str, kind: str) -> FetchResult:
+    return FetchResult(0, error=error, error_kind=kind)
+
+
 class BodyTooLargeError(Exception):
     pass
 
 
 def user_agent(contact: str) -> str:
-    return f"ingest-worker/{__version__} (+{contact})"
+    return f"ingest-worker/{__version__} (feed fetcher; +{contact})"
+
+
+def proxy_from_env() -> str | None:
+    """HTTPS_PROXY, HTTP_PROXY or ALL_PROXY (any case), as the standard library reads them."""
+    found = urllib.request.getproxies_environment()
+    return found.get("https") or found.get("http") or found.get("all")
 
 
 def make_client(
@@ -46,17 +78,21 @@ def make_client(
     contact: str,
     transport: httpx.AsyncBaseTransport | None = None,
     max_connections: int = 100,
+    proxy: str | None = None,
+    resolver: Resolver = resolve,
 ) -> httpx.AsyncClient:
-    """The guarded HTTP client every outbound request of the poller goes through."""
-    inner = transport or httpx.AsyncHTTPTransport(
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=20),
-        retries=0,
-    )
+    """The guarded HTTP client every outbound request of the poller goes through.
+
+    `total_timeout` is also each read's limit here; `fetch` adds the overall deadline.
+    """
+    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=100)
+    inner = transport or httpx.AsyncHTTPTransport(limits=limits, retries=0)
+    proxy = proxy or (None if transport else proxy_from_env())
+    proxied = httpx.AsyncHTTPTransport(limits=limits, proxy=proxy) if proxy else None
     return httpx.AsyncClient(
-        transport=GuardedTransport(inner, allowed),
+        transport=GuardedTransport(inner, allowed, resolver=resolver, proxied=proxied),
         timeout=httpx.Timeout(total_timeout, connect=connect_timeout),
-        follow_redirects=True,
-        max_redirects=5,
+        follow_redirects=False,
         headers={"User-Agent": user_agent(contact), "Accept-Encoding": "gzip, deflate, br"},
     )
 
@@ -76,12 +112,54 @@ def fetch_local(path: Path, etag: str | None, max_bytes: int) -> FetchResult:
         stat = path.stat()
         tag = '"' + hashlib.sha1(f"{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest() + '"'
         if etag == tag:
-            return FetchResult(304, etag=tag)
+            return FetchResult(304, headers={"etag": tag})
         if stat.st_size > max_bytes:
-            return FetchResult(0, error=f"body larger than {max_bytes} bytes")
-        return FetchResult(200, body=path.read_bytes(), etag=tag)
+            return failure(f"body larger than {max_bytes} bytes", HARD)
+        return FetchResult(200, body=path.read_bytes(), headers={"etag": tag})
     except OSError as exc:
-        return FetchResult(0, error=f"cannot read {path}: {exc.strerror or exc}")
+        return failure(f"cannot read {path}: {exc.strerror or exc}", HARD)
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    """The decoded body, refused as soon as it passes the cap (zip bombs included)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise BodyTooLargeError
+    chunks, size = [], 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise BodyTooLargeError
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _get(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str], max_bytes: int
+) -> FetchResult:
+    moved_to: str | None = None
+    permanent = True
+    for _hop in range(MAX_REDIRECTS + 1):
+        async with client.stream("GET", url, headers=headers) as response:
+            status = response.status_code
+            found = {k.lower(): v for k, v in response.headers.items()}
+            location = found.get("location")
+            if status in REDIRECTS and location:
+                target = httpx.URL(url).join(location)
+                if target.scheme not in ("http", "https"):
+                    return failure(f"redirect to a {target.scheme}: URL refused", HARD)
+                url = str(target)
+                permanent = permanent and status in PERMANENT
+                moved_to = url if permanent else None
+                continue
+            result = FetchResult(status, headers=found, moved_to=moved_to)
+            if status == 200:
+                result.body = await _read_capped(response, max_bytes)
+            elif status != 304:
+                result.error = f"HTTP {status}"
+                result.error_kind = kind_of_status(status)
+            return result
+    return failure(f"more than {MAX_REDIRECTS} redirects", HARD)
 
 
 async def fetch(
@@ -91,8 +169,9 @@ async def fetch(
     etag: str | None,
     last_modified: str | None,
     max_bytes: int,
+    total_timeout: float = 30.0,
 ) -> FetchResult:
-    """GET a feed conditionally; the body cap is enforced while streaming."""
+    """GET a feed conditionally, within an overall deadline and a body cap."""
     path = local_path(url)
     if path is not None:
         return fetch_local(path, etag, max_bytes)
@@ -102,32 +181,21 @@ async def fetch(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     try:
-        async with client.stream("GET", url, headers=headers) as response:
-            result = FetchResult(
-                response.status_code,
-                etag=response.headers.get("ETag"),
-                last_modified=response.headers.get("Last-Modified"),
-            )
-            if response.status_code != 200:
-                if response.status_code != 304:
-                    result.error = f"HTTP {response.status_code}"
-                return result
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise BodyTooLargeError
-            chunks, size = [], 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise BodyTooLargeError
-                chunks.append(chunk)
-            result.body = b"".join(chunks)
-            return result
+        async with asyncio.timeout(total_timeout):
+            return await _get(client, url, headers, max_bytes)
+    except TimeoutError:
+        return failure(f"timeout: no complete answer within {total_timeout:g} s", SOFT)
     except BodyTooLargeError:
-        return FetchResult(0, error=f"body larger than {max_bytes} bytes")
-    except httpx.TooManyRedirects:
-        return FetchResult(0, error="too many redirects")
+        return failure(f"body larger than {max_bytes} bytes", HARD)
+    except BlockedAddressError as exc:
+        return failure(str(exc), HARD)
     except httpx.TimeoutException as exc:
-        return FetchResult(0, error=f"timeout: {type(exc).__name__}")
+        return failure(f"timeout: {type(exc).__name__}", SOFT)
+    except httpx.DecodingError as exc:
+        return failure(f"undecodable body: {exc}", HARD)
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        return failure(f"{type(exc).__name__}: {exc}", HARD)
+    except httpx.TransportError as exc:  # DNS, refused, reset, protocol trouble
+        return failure(f"{type(exc).__name__}: {exc}", SOFT)
     except httpx.HTTPError as exc:
-        return FetchResult(0, error=f"{type(exc).__name__}: {exc}")
+        return failure(f"{type(exc).__name__}: {exc}", HARD)

@@ -3,6 +3,13 @@
 The check runs in the transport, after DNS resolution and for every request httpx makes,
 so each redirect hop is checked too. `INGEST_ALLOW_NETWORKS` exempts networks (tests,
 local feeds).
+
+DNS rebinding (a name that resolves to a public address for the check and to a private
+one for the connection) is closed for plain HTTP by connecting to the address that was
+checked, with the original Host header. HTTPS keeps the hostname, because certificate
+verification already binds the connection to the name: a rebound internal service cannot
+present the attacker's certificate. Through a proxy the proxy connects, so the request
+goes out by name (the check still runs on our own resolution).
 """
 
 from __future__ import annotations
@@ -10,7 +17,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Sequence
+import urllib.request
+from collections.abc import Awaitable, Callable, Sequence
 
 import httpx
 
@@ -43,34 +51,73 @@ def is_blocked(address: str, allowed: Sequence[IPNetwork] = ()) -> bool:
     return any(ip in net for net in BLOCKED)
 
 
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
 async def resolve(host: str, port: int) -> list[str]:
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return [info[4][0] for info in infos]
 
 
-class GuardedTransport(httpx.AsyncBaseTransport):
-    """Wraps a transport; refuses requests whose host resolves to a blocked address."""
+def bypasses_proxy(host: str) -> bool:
+    """NO_PROXY, as the standard library reads it."""
+    return bool(urllib.request.proxy_bypass_environment(host))
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, allowed: Sequence[IPNetwork] = ()):
+
+class GuardedTransport(httpx.AsyncBaseTransport):
+    """Wraps a transport; refuses requests whose host resolves to a blocked address.
+
+    `proxied`, when given, carries every request whose host NO_PROXY does not exempt.
+    """
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        allowed: Sequence[IPNetwork] = (),
+        *,
+        resolver: Resolver = resolve,
+        proxied: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.inner = inner
         self.allowed = tuple(allowed)
+        self.resolver = resolver
+        self.proxied = proxied
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         host = request.url.host
         port = request.url.port or (443 if request.url.scheme == "https" else 80)
         try:
-            addresses = await resolve(host, port)
+            addresses = await self.resolver(host, port)
         except OSError as exc:
             raise httpx.ConnectError(
                 f"DNS lookup failed for {host}: {exc}", request=request
             ) from exc
         blocked = [a for a in addresses if is_blocked(a, self.allowed)]
-        if blocked:
+        if blocked or not addresses:
             raise BlockedAddressError(
-                f"{host} resolves to a private or reserved address ({blocked[0]})",
+                f"{host} resolves to a private or reserved address ({blocked[0]})"
+                if blocked
+                else f"{host} resolves to no address",
                 request=request,
             )
+        if self.proxied is not None and not bypasses_proxy(host):
+            return await self.proxied.handle_async_request(request)
+        if request.url.scheme == "http":
+            request = pinned(request, addresses[0])
         return await self.inner.handle_async_request(request)
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+        if self.proxied is not None:
+            await self.proxied.aclose()
+
+
+def pinned(request: httpx.Request, address: str) -> httpx.Request:
+    """The same request sent to the checked address (its Host header is unchanged)."""
+    return httpx.Request(
+        request.method,
+        request.url.copy_with(host=address),
+        headers=request.headers,
+        stream=request.stream,
+        extensions=request.extensions,
+    )

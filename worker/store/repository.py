@@ -11,18 +11,18 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
-    and_,
     bindparam,
     create_engine,
     delete,
     event,
     func,
-    or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,6 +30,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from worker.record import ItemRecord, stable_id
 from worker.store import tables as t
 from worker.store.migrate import upgrade
+
+if TYPE_CHECKING:
+    from worker.store.feeds import FeedRow, FeedStore
 
 
 def utcnow() -> datetime:
@@ -55,42 +58,6 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 def feed_id_for(url: str) -> str:
     return stable_id("feed", url)
-
-
-@dataclass(slots=True)
-class FeedRow:
-    id: str
-    url: str
-    title: str | None
-    category: str | None
-    enabled: bool
-    status: str
-    etag: str | None
-    last_modified: str | None
-    next_poll_at: datetime | None
-    last_polled_at: datetime | None
-    last_success_at: datetime | None
-    last_error: str | None
-    error_count: int
-
-    @classmethod
-    def from_row(cls, row: Any) -> FeedRow:
-        m = row._mapping
-        return cls(
-            id=m["id"],
-            url=m["url"],
-            title=m["title"],
-            category=m["category"],
-            enabled=bool(m["enabled"]),
-            status=m["status"],
-            etag=m["etag"],
-            last_modified=m["last_modified"],
-            next_poll_at=as_utc(m["next_poll_at"]),
-            last_polled_at=as_utc(m["last_polled_at"]),
-            last_success_at=as_utc(m["last_success_at"]),
-            last_error=m["last_error"],
-            error_count=m["error_count"],
-        )
 
 
 @dataclass(slots=True)
@@ -146,129 +113,35 @@ class Store:
         if rows:
             conn.execute(self._insert(table).on_conflict_do_nothing(index_elements=keys), rows)
 
-    # -- feeds ------------------------------------------------------------------------
+    # -- feeds (worker.store.feeds owns them) ----------------------------------------
+
+    @cached_property
+    def feeds(self) -> FeedStore:
+        from worker.store.feeds import FeedStore
+
+        return FeedStore(self)
 
     def add_feeds(self, feeds: Iterable[tuple[str, str | None, str | None]]) -> int:
-        """Add (url, title, category) feeds that are not there yet; returns how many."""
-        now = utcnow()
-        rows = [
-            {
-                "id": feed_id_for(url),
-                "url": url,
-                "title": title,
-                "category": category,
-                "enabled": True,
-                "status": "new",
-                "error_count": 0,
-                "next_poll_at": now,
-                "created_at": now,
-            }
-            for url, title, category in feeds
-        ]
-        with self.engine.begin() as conn:
-            before = conn.scalar(select(func.count()).select_from(t.feeds))
-            self._insert_ignore(conn, t.feeds, rows, ["url"])
-            after = conn.scalar(select(func.count()).select_from(t.feeds))
-        return int(after - before)
+        return self.feeds.add(feeds)
 
     def list_feeds(self) -> list[FeedRow]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(t.feeds).order_by(t.feeds.c.url)).all()
-        return [FeedRow.from_row(r) for r in rows]
+        return self.feeds.list()
 
     def get_feed(self, id_or_url: str) -> FeedRow | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(t.feeds).where(or_(t.feeds.c.id == id_or_url, t.feeds.c.url == id_or_url))
-            ).first()
-        return FeedRow.from_row(row) if row else None
+        return self.feeds.get(id_or_url)
 
     def remove_feed(self, id_or_url: str) -> bool:
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                delete(t.feeds).where(or_(t.feeds.c.id == id_or_url, t.feeds.c.url == id_or_url))
-            )
-        return result.rowcount > 0
+        return self.feeds.remove(id_or_url)
 
-    def claim_feeds(self, *, due_only: bool, lease: timedelta, limit: int = 1000) -> list[FeedRow]:
-        """Lease enabled feeds (due ones, or all) so no other poller fetches them meanwhile.
-
-        The lease is taken with a conditional UPDATE per feed: whichever poller's update
-        matches first owns the feed until the lease runs out.
-        """
-        now = utcnow()
-        cond = and_(
-            t.feeds.c.enabled.is_(True),
-            or_(t.feeds.c.lease_until.is_(None), t.feeds.c.lease_until < now),
-        )
-        if due_only:
-            cond = and_(cond, or_(t.feeds.c.next_poll_at.is_(None), t.feeds.c.next_poll_at <= now))
-        claimed: list[FeedRow] = []
-        with self.engine.begin() as conn:
-            candidates = conn.execute(
-                select(t.feeds).where(cond).order_by(t.feeds.c.next_poll_at).limit(limit)
-            ).all()
-            for row in candidates:
-                won = conn.execute(
-                    update(t.feeds)
-                    .where(and_(t.feeds.c.id == row.id, cond))
-                    .values(lease_until=now + lease)
-                ).rowcount
-                if won:
-                    claimed.append(FeedRow.from_row(row))
-        return claimed
-
-    def record_fetch(
-        self,
-        feed_id: str,
-        *,
-        ok: bool,
-        next_poll_at: datetime,
-        error: str | None = None,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        title: str | None = None,
-    ) -> None:
-        """Store a fetch outcome and release the lease."""
-        now = utcnow()
-        values: dict[str, Any] = {
-            "last_polled_at": now,
-            "next_poll_at": next_poll_at,
-            "lease_until": None,
-        }
-        if ok:
-            values.update(status="ok", last_success_at=now, error_count=0, last_error=None)
-            if etag is not None:
-                values["etag"] = etag
-            if last_modified is not None:
-                values["last_modified"] = last_modified
-            if title:
-                values["title"] = title
-        else:
-            values.update(
-                status="error",
-                last_error=error,
-                last_error_at=now,
-                error_count=t.feeds.c.error_count + 1,
-            )
-        with self.engine.begin() as conn:
-            conn.execute(update(t.feeds).where(t.feeds.c.id == feed_id).values(**values))
-
-    # -- entries and items ------------------------------------------------------------
+    def claim_feeds(
+        self, *, due_only: bool, lease: timedelta, limit: int | None = 1000
+    ) -> list[FeedRow]:
+        return self.feeds.claim(due_only=due_only, lease=lease, limit=limit)
 
     def seen_hashes(self, feed_id: str, keys: Sequence[str]) -> dict[str, str]:
-        """Content hashes already stored for these entry keys (one query per fetch)."""
-        found: dict[str, str] = {}
-        with self.engine.connect() as conn:
-            for chunk in _chunks(list(keys), 500):
-                rows = conn.execute(
-                    select(t.seen_entries.c.entry_key, t.seen_entries.c.content_hash).where(
-                        t.seen_entries.c.feed_id == feed_id,
-                        t.seen_entries.c.entry_key.in_(chunk),
-                    )
-                )
-                found.update({k: h for k, h in rows})
-        return found
+        return self.feeds.seen_hashes(feed_id, keys)
+
+    # -- entries and items ------------------------------------------------------------
 
     def save_items(self, feed_id: str, records: list[ItemRecord], match: Matcher) -> SaveResult:
         """Store a batch of records and their outbox rows in one transaction.
@@ -314,6 +187,7 @@ class Store:
                 conn.execute(t.items.insert(), inserts)
             for row in updates:
                 conn.execute(update(t.items).where(t.items.c.id == row["id"]).values(**row))
+            self._write_history_and_search(conn, fresh, now)
             events = [_outbox_row(record, name, now) for record in fresh for name in match(record)]
             self._insert_ignore(conn, t.outbox, events, ["item_id", "version", "subscription"])
             result.events = len(events)
@@ -337,6 +211,42 @@ class Store:
             )
         result.records = fresh
         return result
+
+    def _write_history_and_search(
+        self, conn: Connection, records: list[ItemRecord], now: datetime
+    ) -> None:
+        """Keep every version, and index the current one for search and label filters."""
+        if not records:
+            return
+        ids = [r.id for r in records]
+        versions = [
+            {"item_id": r.id, "version": r.version, "record": _dump(r), "created_at": now}
+            for r in records
+        ]
+        self._insert_ignore(conn, t.item_versions, versions, ["item_id", "version"])
+        conn.execute(delete(t.item_labels).where(t.item_labels.c.item_id.in_(ids)))
+        labels = {
+            (r.id, kind, label.code): label.score
+            for r in records
+            for kind, found in (("topic", r.topics), ("region", r.regions))
+            for label in found
+        }
+        if labels:
+            conn.execute(
+                t.item_labels.insert(),
+                [
+                    {"item_id": i, "kind": k, "code": c, "score": score}
+                    for (i, k, c), score in labels.items()
+                ],
+            )
+        if self.dialect == "sqlite":  # PostgreSQL keeps its tsvector as a generated column
+            conn.execute(
+                text("DELETE FROM items_fts WHERE item_id = :id"), [{"id": i} for i in ids]
+            )
+            conn.execute(
+                text("INSERT INTO items_fts (item_id, title, body) VALUES (:id, :title, :body)"),
+                [{"id": r.id, "title": r.title, "body": r.text} for r in records],
+            )
 
     def _link_exact_duplicates(self, conn: Connection, records: list[ItemRecord]) -> None:
         """Point each record whose normalised text was seen before at the first holder."""
@@ -445,9 +355,16 @@ class Store:
             ).all()
         return [OutboxEvent(*row) for row in rows]
 
-    def mark_sent(self, seqs: Sequence[int]) -> None:
+    def mark_sent(
+        self, seqs: Sequence[int], webhooks: Sequence[tuple[str, str, str]] = ()
+    ) -> None:
+        """Mark outbox rows sent and, in the same transaction, schedule their webhooks
+        ((event_id, subscription, payload) each), so neither can happen without the other."""
+        from worker.store.webhooks import schedule
+
         now = utcnow()
         with self.engine.begin() as conn:
+            schedule(self, conn, webhooks)
             for chunk in _chunks(list(seqs), 500):
                 conn.execute(update(t.outbox).where(t.outbox.c.seq.in_(chunk)).values(sent_at=now))
 
@@ -553,9 +470,15 @@ def _item_row(feed_id: str, record: ItemRecord, now: datetime) -> dict[str, Any]
         "published_at": parse_iso(record.published_at),
         "duplicate_of": record.duplicate_of,
         "cluster_id": record.cluster_id or record.id,
-        "record": json.dumps(record.to_dict(), ensure_ascii=False),
+        "record": _dump(record),
+        "body": record.text,
+        "spun": record.spin.is_spun,
         "updated_at": now,
     }
+
+
+def _dump(record: ItemRecord) -> str:
+    return json.dumps(record.to_dict(), ensure_ascii=False)
 
 
 def _outbox_row(record: ItemRecord, subscription: str, now: datetime) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -45,6 +46,35 @@ feeds = Table(
     Column("last_error_at", DateTime(timezone=True)),
     Column("error_count", Integer, nullable=False, default=0),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # -- the poller's state (migration 0002) --
+    # `url` is the feed's identity (its id and its items' ids derive from it);
+    # `fetch_url` is where it is fetched from once a permanent redirect is confirmed.
+    Column("fetch_url", Text),
+    Column("redirect_url", Text),  # a permanent redirect seen, not yet confirmed...
+    Column("redirect_seen", Integer, nullable=False, server_default="0"),  # ...this often
+    Column("min_interval_s", Integer),  # per-feed bounds of the adaptive schedule
+    Column("max_interval_s", Integer),
+    Column("retry_after_until", DateTime(timezone=True)),  # a 429/503's Retry-After
+    Column("failing_since", DateTime(timezone=True)),
+    Column("soft_errors", Integer, nullable=False, server_default="0"),
+    Column("hard_errors", Integer, nullable=False, server_default="0"),
+    Column("last_warning", Text),
+    Column("key_mode", String(8), nullable=False, server_default="guid"),  # guid|link|content
+    Column("websub_hub", Text),
+    Column("websub_topic", Text),
+    Column("websub_secret", String(64)),
+    Column("websub_state", String(16)),  # pending|active|failed
+    Column("websub_expires_at", DateTime(timezone=True)),
+    Index("ix_feeds_due", "enabled", "next_poll_at"),
+)
+
+# The link -> GUID pairs of a feed's last fetch: how churning GUIDs are recognised.
+feed_identities = Table(
+    "feed_identities",
+    metadata,
+    Column("feed_id", String(32), primary_key=True),
+    Column("links", Text, nullable=False),  # JSON {link: guid}
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 # What the pipeline has already stored for each entry of each feed: the poller drops
@@ -75,6 +105,8 @@ items = Table(
     Column("duplicate_of", String(32)),
     Column("cluster_id", String(32), nullable=False),
     Column("record", Text, nullable=False),
+    Column("body", Text),  # the clean text, for full-text search (FTS5 / tsvector)
+    Column("spun", Boolean),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_items_feed", "feed_id"),
@@ -129,4 +161,64 @@ dead_letters = Table(
     Column("attempts", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("replayed_at", DateTime(timezone=True)),
+)
+
+# Every version of every item, so an update keeps the history.
+item_versions = Table(
+    "item_versions",
+    metadata,
+    Column("item_id", String(32), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("record", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Topic and region codes of the current version, for search filters.
+item_labels = Table(
+    "item_labels",
+    metadata,
+    Column("item_id", String(32), primary_key=True),
+    Column("kind", String(8), primary_key=True),  # topic | region
+    Column("code", String(64), primary_key=True),
+    Column("score", Float, nullable=False),
+    Index("ix_item_labels_code", "kind", "code"),
+)
+
+# State of a subscription's webhook endpoint (its URL and secrets live in the config).
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("subscription", String(64), primary_key=True),
+    Column("disabled_at", DateTime(timezone=True)),
+    Column("disabled_reason", Text),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", SeqType, primary_key=True, autoincrement=True),
+    Column("event_id", String(32), nullable=False, unique=True),
+    Column("subscription", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("last_status", Integer),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True)),
+    Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+)
+
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("id", SeqType, primary_key=True, autoincrement=True),
+    Column("delivery_id", BigInteger, nullable=False, index=True),
+    Column("attempt", Integer, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("status_code", Integer),
+    Column("error", Text),
+    Column("duration_ms", Integer, nullable=False),
 )
