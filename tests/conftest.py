@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "config" / "samples"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
-REDIS_URL = os.environ.get("INGEST_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+REDIS_BASE = os.environ.get("INGEST_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 POSTGRES_ADMIN_URL = os.environ.get(
     "INGEST_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -35,15 +35,30 @@ def _unavailable(what: str, exc: Exception) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    """A real Redis database, emptied before the test."""
-    client = redis.Redis.from_url(REDIS_URL)
+@pytest.fixture(scope="session")
+def redis_db() -> Iterator[int]:
+    """A Redis database number of this test session's own (claimed in db 0), so that
+    test runs going on at the same time never flush each other's data."""
+    admin = redis.Redis.from_url(f"{REDIS_BASE}/0")
     try:
-        client.flushdb()
+        admin.ping()
     except redis.RedisError as exc:
         _unavailable("Redis", exc)
-    yield REDIS_URL
+    for db in range(1, 16):
+        if admin.set(f"ingest-test:db:{db}", os.getpid(), nx=True, ex=3600):
+            yield db
+            admin.delete(f"ingest-test:db:{db}")
+            return
+    pytest.fail("no free Redis database for this test session (1-15 are claimed)")
+
+
+@pytest.fixture
+def redis_url(redis_db: int) -> Iterator[str]:
+    """A real Redis database, emptied before the test."""
+    url = f"{REDIS_BASE}/{redis_db}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
     client.flushdb()
     client.close()
 

@@ -88,6 +88,20 @@ def check_first_run(records: list[dict], stream_ids: list[str]) -> None:
     assert sorted(stream_ids) == sorted(r["id"] for r in records)
 
 
+def check_structured_logs(stderr: str) -> None:
+    """JSON logs: each batch's line carries its feed, task and attempt; tasks log once."""
+    events = []
+    for line in stderr.splitlines():
+        try:
+            events.append(json.loads(line))
+        except ValueError:
+            continue
+    batches = [e for e in events if e.get("event") == "pipeline.batch"]
+    assert batches and all({"feed_id", "task_id", "attempt"} <= set(e) for e in batches)
+    finished = [e for e in events if e.get("event") == "task.finished"]
+    assert {e["task_id"] for e in batches} <= {e["task_id"] for e in finished}
+
+
 def test_poll_process_store_and_publish_then_repoll_changes_nothing(
     system_env: dict[str, str], feed_server: FeedServer, redis_url: str, database_url: str
 ) -> None:
@@ -98,6 +112,7 @@ def test_poll_process_store_and_publish_then_repoll_changes_nothing(
     records = stored_records(database_url)
     check_first_run(records, stream_item_ids(client))
     assert "items stored" in first.stdout
+    check_structured_logs(first.stderr)
 
     ingest_once(env)
 

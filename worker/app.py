@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
+import structlog
 from celery import Celery
-from celery.signals import setup_logging, worker_init
+from celery.signals import (
+    before_task_publish,
+    heartbeat_sent,
+    setup_logging,
+    task_postrun,
+    task_prerun,
+    worker_init,
+)
 from kombu import Exchange, Queue
 
 from worker import logs
 from worker.settings import Settings
+
+log = structlog.get_logger(__name__)
 
 #: A batch of 50 entries cleans and classifies in well under a second; these limits
 #: only stop a hung task. They stay below the visibility timeout so that a task still
@@ -71,6 +84,57 @@ def _load_models_before_fork(**_kwargs: object) -> None:
     from worker.classify import warm_up
 
     warm_up()
+
+
+# -- telemetry: every process writes to the same Redis figures -------------------------
+
+_started: dict[str, tuple[float, float | None]] = {}
+_STATES = {"SUCCESS": "succeeded", "FAILURE": "failed", "RETRY": "retried"}
+
+
+@before_task_publish.connect
+def _stamp_sent_at(headers: dict[str, Any] | None = None, **_kwargs: object) -> None:
+    """The publish time travels with the message: queue wait and oldest-waiting age."""
+    if headers is not None:
+        headers.setdefault("ingest_sent_at", time.time())
+
+
+@task_prerun.connect
+def _task_started(task_id: str, task: Any, **_kwargs: object) -> None:
+    sent = getattr(task.request, "ingest_sent_at", None)
+    _started[task_id] = (time.monotonic(), time.time() - float(sent) if sent else None)
+    # Every log line the task writes carries its id, name and attempt.
+    structlog.contextvars.bind_contextvars(
+        task_id=task_id, task=task.name, attempt=task.request.retries + 1
+    )
+
+
+@task_postrun.connect
+def _task_finished(task_id: str, task: Any, state: str | None = None, **_kwargs: object) -> None:
+    from worker import runtime
+    from worker.monitor.telemetry import record_task
+
+    began, wait = _started.pop(task_id, (None, None))
+    queue = (task.request.delivery_info or {}).get("routing_key")
+    outcome = _STATES.get(state or "", "failed")
+    took = time.monotonic() - began if began is not None else None
+    record_task(
+        runtime.current().redis, task.name, outcome, runtime_s=took, queue=queue, wait_s=wait
+    )
+    log.info("task.finished", state=outcome, runtime_s=took and round(took, 4),
+             queue_wait_s=wait and round(wait, 4))  # fmt: skip
+    structlog.contextvars.clear_contextvars()
+
+
+@heartbeat_sent.connect
+def _worker_alive(sender: Any, **_kwargs: object) -> None:
+    """Every 2 s from each worker: a key that expires when the worker dies."""
+    from celery.worker.state import active_requests
+
+    from worker import runtime
+    from worker.monitor.telemetry import worker_heartbeat
+
+    worker_heartbeat(runtime.current().redis, sender.eventer.hostname, len(active_requests))
 
 
 app = make_app()

@@ -551,3 +551,31 @@ def notifications_tail(
 
 if __name__ == "__main__":
     main()
+
+
+# -- classifier -----------------------------------------------------------------------
+
+
+@main.group()
+def classifier() -> None:
+    """The optional supervised topic model (needs the `ml` extra)."""
+
+
+@classifier.command("train")
+@click.argument("labelled", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def classifier_train(labelled: Path) -> None:
+    """Train a topic model on LABELLED.jsonl ({"text", "topics": [codes]} per line); it is
+    saved under INGEST_DATA_DIR and blended with the rules by workers started after."""
+    from worker.classify import model
+
+    rows = model.read_labelled(labelled)
+    if len({code for _, codes in rows for code in codes}) < 2:
+        raise click.ClickException("need labelled lines with at least two different topics")
+    try:
+        trained = model.train(rows)
+    except ImportError as exc:
+        raise click.ClickException(
+            f"{exc.name} is missing: install the ml extra (pip install 'ingest-worker[ml]')"
+        ) from exc
+    path = model.save(trained, _settings().data_dir)
+    click.echo(f"trained on {len(rows)} items, {len(trained['codes'])} topics: {path}")

@@ -25,8 +25,9 @@ import uvicorn
 from worker import embedded, runtime
 from worker.app import app as celery_app
 from worker.fanout.relay import relay_pending
-from worker.monitor.http import POLLER_HEARTBEAT, create_app
+from worker.monitor.http import create_app
 from worker.monitor.queues import queue_depths
+from worker.monitor.telemetry import count_stage, poller_heartbeat
 from worker.poller.fetch import make_client
 from worker.poller.opml import read_opml
 from worker.poller.poll import Poller, PollStats
@@ -46,6 +47,7 @@ def enqueue_celery(feed_id: str, entries: list[dict]) -> None:
     from worker.tasks import process_entries
 
     process_entries.apply_async((feed_id, entries))
+    count_stage(runtime.current().redis, "fetched", len(entries))
 
 
 def _die_with_parent() -> None:
@@ -160,7 +162,7 @@ class System:
             try:
                 stats = await self.poll(poller, due_only=True)
                 busy = stats.feeds_polled > 0
-                await asyncio.to_thread(self.rt.redis.set, POLLER_HEARTBEAT, time.time(), ex=600)
+                await asyncio.to_thread(poller_heartbeat, self.rt.redis)
             except Exception:
                 log.exception("poller.pass_failed")
             if not busy:
@@ -230,6 +232,7 @@ class System:
         summary.items_before, summary.events_before = before["items"], before["events_sent"]
         async with self.http_client() as client:
             summary.poll = await self.poll(self.make_poller(client), due_only=False)
+        await asyncio.to_thread(poller_heartbeat, self.rt.redis)
         await self.drained(worker, timeout)
         after = await asyncio.to_thread(self.rt.store.counts)
         summary.items_after, summary.events_after = after["items"], after["events_sent"]

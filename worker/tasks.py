@@ -20,6 +20,7 @@ from worker import runtime
 from worker.app import app
 from worker.fanout.relay import relay_pending
 from worker.fanout.webhooks import deliver_due, make_webhook_client
+from worker.monitor.telemetry import count_stage, record_task
 from worker.pipeline import process_entries as run_pipeline
 from worker.record import Entry
 
@@ -70,6 +71,7 @@ def dead_letter(
     rt = runtime.current()
     error = f"{type(exc).__name__}: {exc}"
     log.error("task.dead_letter", task=task, task_id=task_id, error=error, attempts=attempts)
+    record_task(rt.redis, task, "dead_lettered")
     try:
         rt.store.add_dead_letter(task, task_id, args, error, tb, attempts)
     except DBAPIError:
@@ -119,6 +121,7 @@ def process_entries(self: IngestTask, feed_id: str, entries: list[dict]) -> dict
     result = run_pipeline(
         rt.store, rt.subscriptions.match, feed_id, [Entry.from_dict(e) for e in entries]
     )
+    count_stage(rt.redis, "processed", len(entries))
     if result.events:
         relay.apply_async()
     return {"created": result.created, "updated": result.updated, "events": result.events}
@@ -151,6 +154,7 @@ async def send_due_webhooks(rt: runtime.Runtime) -> int:
             stats = await deliver_due(rt.store, rt.subscriptions, client)
             done = stats.delivered + stats.retried + stats.failed
             total += stats.delivered
+            count_stage(rt.redis, "delivered", stats.delivered)
             if not done:
                 return total
 

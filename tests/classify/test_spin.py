@@ -54,8 +54,11 @@ def test_a_lower_case_only_pattern_ignores_the_proper_spelling():
 
 
 def test_word_swaps_against_the_original_title_are_evidence():
-    spin = score_spin("Army coaching steps up near border", ORIGINAL,
-                      original_title="Military training steps up near border")
+    spin = score_spin(
+        "Army coaching steps up near border",
+        ORIGINAL,
+        original_title="Military training steps up near border",
+    )
     assert [(e.found, e.likely) for e in spin.evidence][:2] == [
         ("army", "military"),
         ("coaching", "training"),

@@ -7,8 +7,15 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 
-def item(n: int, *, guid: str | None = "auto", link: str | None = "auto", title: str = "",
-         body: str = "", age: timedelta = timedelta(hours=1)) -> str:  # fmt: skip
+def item(
+    n: int,
+    *,
+    guid: str | None = "auto",
+    link: str | None = "auto",
+    title: str = "",
+    body: str = "",
+    age: timedelta = timedelta(hours=1),
+) -> str:
     """One RSS <item>; `guid`/`link` "auto" derive from n, None leaves them out."""
     parts = [f"<title>{title or f'Story {n}'}</title>"]
     if link:

@@ -12,9 +12,9 @@ from tests.support.misbehaving import MisbehavingServer
 from worker.pipeline import process_entries
 from worker.poller.fetch import make_client
 from worker.poller.poll import Poller, PollStats
+from worker.record import Entry
 from worker.settings import Settings
 from worker.store.feeds import FeedRow
-from worker.record import Entry
 from worker.store.repository import SaveResult, Store
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)

@@ -126,8 +126,9 @@ async def test_the_connection_goes_to_the_checked_address_with_the_original_host
 
     port = server.httpd.server_address[1]
     server.route("/feed", Reply(body=FEED))
-    async with make_client(allowed=LOOPBACK, connect_timeout=2, total_timeout=3,
-                           contact="c", resolver=resolver) as client:  # fmt: skip
+    async with make_client(
+        allowed=LOOPBACK, connect_timeout=2, total_timeout=3, contact="c", resolver=resolver
+    ) as client:
         result = await get(client, f"http://feeds.example:{port}/feed")
 
     assert result.ok
@@ -139,8 +140,14 @@ async def test_requests_go_through_the_configured_proxy(server):
         return ["93.184.216.34"]
 
     server.route("http://feeds.example/feed", Reply(body=FEED))
-    async with make_client(allowed=(), connect_timeout=2, total_timeout=3, contact="c",
-                           proxy=server.base_url, resolver=resolver) as client:  # fmt: skip
+    async with make_client(
+        allowed=(),
+        connect_timeout=2,
+        total_timeout=3,
+        contact="c",
+        proxy=server.base_url,
+        resolver=resolver,
+    ) as client:
         result = await get(client, "http://feeds.example/feed")
 
     assert result.body == FEED

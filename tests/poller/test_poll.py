@@ -9,9 +9,9 @@ import pytest
 
 from tests.poller.builders import item, json_feed, rss
 from tests.poller.conftest import poll_once
-from tests.support.misbehaving import MisbehavingServer, Reply
-from worker.poller.poll import Poller
+from tests.support.misbehaving import Reply
 from worker.poller.politeness import HostGate
+from worker.poller.poll import Poller
 from worker.store.repository import Store, utcnow
 
 HOUR = timedelta(hours=1)
@@ -104,7 +104,11 @@ async def test_one_success_resets_the_errors(store, poller, server):
     feed, _ = await poll_once(store, poller, url)
 
     assert (feed.status, feed.error_count, feed.soft_errors, feed.failing_since) == (
-        "ok", 0, 0, None)  # fmt: skip
+        "ok",
+        0,
+        0,
+        None,
+    )
     assert feed.last_error == "HTTP 500"  # kept, with its time, for the operator
 
 
@@ -148,7 +152,9 @@ async def test_a_feed_without_guids_is_keyed_by_link(store, poller, server, enqu
 
     assert feed.key_mode == "link"
     assert [e["entry_key"] for e in enqueued.entries] == [
-        "https://news.example/1", "https://news.example/2"]  # fmt: skip
+        "https://news.example/1",
+        "https://news.example/2",
+    ]
 
 
 async def test_repeated_guids_switch_the_feed_to_links(store, poller, server, enqueued):
@@ -187,7 +193,9 @@ async def test_once_keyed_by_link_churning_guids_make_no_new_items(store, poller
 
 
 async def test_a_wrongly_declared_charset_still_decodes(store, poller, server, enqueued):
-    body = rss(item(1, title="Café crème")).replace("Café crème".encode(), "Café crème".encode("cp1252"))
+    body = rss(item(1, title="Café crème")).replace(
+        "Café crème".encode(), "Café crème".encode("cp1252")
+    )
     url = server.route("/feed", Reply(body=body, content_type="application/rss+xml; charset=utf-8"))
 
     feed, _ = await poll_once(store, poller, url)
@@ -215,15 +223,25 @@ async def test_an_unparseable_body_is_a_hard_error(store, poller, server):
 
 
 async def test_a_json_feed_is_polled_like_any_other(store, poller, server, enqueued):
-    body = json_feed({"id": "j1", "url": "https://news.example/j1", "title": "JSON story",
-                      "content_html": "<p>Text.</p>", "date_published": "2026-01-02T03:04:05Z"})  # fmt: skip
+    body = json_feed(
+        {
+            "id": "j1",
+            "url": "https://news.example/j1",
+            "title": "JSON story",
+            "content_html": "<p>Text.</p>",
+            "date_published": "2026-01-02T03:04:05Z",
+        }
+    )
     url = server.route("/feed.json", Reply(body=body, content_type="application/feed+json"))
 
     await poll_once(store, poller, url)
 
     [entry] = enqueued.entries
     assert (entry["entry_key"], entry["title"], entry["published_at"]) == (
-        "j1", "JSON story", "2026-01-02T03:04:05+00:00")  # fmt: skip
+        "j1",
+        "JSON story",
+        "2026-01-02T03:04:05+00:00",
+    )
 
 
 async def test_a_changed_entry_is_stored_as_an_update_of_the_same_item(
@@ -261,8 +279,11 @@ async def test_a_ttl_lengthens_the_interval(store, poller, server):
 
 async def test_cache_control_lengthens_but_never_shortens(store, poller, server):
     busy = rss(*BUSY)  # entries alone: every 2016 s
-    url = server.route("/feed", Reply(body=busy, headers={"Cache-Control": "max-age=3600"}),
-                       Reply(body=busy, headers={"Cache-Control": "max-age=0"}))  # fmt: skip
+    url = server.route(
+        "/feed",
+        Reply(body=busy, headers={"Cache-Control": "max-age=3600"}),
+        Reply(body=busy, headers={"Cache-Control": "max-age=0"}),
+    )
     long, _ = await poll_once(store, poller, url)
 
     short, _ = await poll_once(store, poller, url)

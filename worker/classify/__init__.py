@@ -11,13 +11,14 @@ from typing import TypeVar
 
 import structlog
 
+from worker.classify import anchors, model
 from worker.classify.dedupe import text_fingerprint
 from worker.classify.frequency import frequencies
 from worker.classify.language import detect_language, identifier
 from worker.classify.regions import find_regions, gazetteer
 from worker.classify.spin import score_spin
 from worker.classify.topics import Taxonomy, default_taxonomy, score_topics
-from worker.record import Cleaned, Entry, Labels, Spin
+from worker.record import Cleaned, Entry, Labels, Spin, Topic
 
 __all__ = ["Taxonomy", "classify", "text_fingerprint", "warm_up"]
 
@@ -47,9 +48,7 @@ def classify(cleaned: Cleaned, entry: Entry, taxonomy: Taxonomy | None = None) -
     original_title = cleaned.syndication.original_title
     return Labels(
         language=language,
-        topics=_stage(
-            "topics", entry, [], lambda: score_topics(title, text, taxonomy or default_taxonomy())
-        ),
+        topics=_stage("topics", entry, [], lambda: topics(title, text, taxonomy)),
         regions=_stage("regions", entry, [], lambda: find_regions(title, text)),
         spin=_stage(
             "spin",
@@ -62,10 +61,23 @@ def classify(cleaned: Cleaned, entry: Entry, taxonomy: Taxonomy | None = None) -
     )
 
 
+def topics(title: str, text: str, taxonomy: Taxonomy | None = None) -> list[Topic]:
+    """Rule topics, blended with the trained model's when there is one (model.py)."""
+    taxonomy = taxonomy or default_taxonomy()
+    rules = score_topics(title, text, taxonomy)
+    trained = model.default_model()
+    if trained is None:
+        return rules
+    return model.blend(rules, model.probabilities(trained, f"{title}\n{text}"), taxonomy)
+
+
 def warm_up() -> None:
-    """Load the language model, taxonomy, gazetteer and word frequencies now (~3 s), e.g.
-    when a worker process starts, instead of inside the first task it runs."""
+    """Load the language model, taxonomy, gazetteer, word frequencies and tables, and a
+    trained topic model if any, now (~3 s), e.g. when a worker process starts, instead
+    of inside the first task it runs."""
     identifier()
     default_taxonomy()
     gazetteer()
     frequencies()
+    anchors.warm_up()
+    model.default_model()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from worker.classify.frequency import frequencies
 from worker.classify.minhash import Hashes, word_spans
@@ -42,16 +43,22 @@ class Tokens:
 
 
 @cache
-def _words_at_least(zipf: float) -> Hashes:
-    """Sorted hashes of the English words at least this common (built once, ~0.3 s)."""
-    floor = 10 ** (zipf - 9)  # Zipf = log10(frequency) + 9
-    common = "\n".join(w for w, f in frequencies().items() if f >= floor and w.isalpha())
-    return np.unique(word_spans(common)[0])
+def _zipf_table() -> tuple[Hashes, npt.NDArray[np.float32]]:
+    """wordfreq's English words from Zipf 3 up (~29,000) as sorted hashes, with their
+    Zipf frequencies: one binary search per text instead of a look-up per word."""
+    floor = 10 ** (RARE_BELOW - 9)  # Zipf = log10(frequency) + 9
+    vocabulary = [w for w, f in frequencies().items() if f >= floor and w.isalpha()]
+    hashes = word_spans("\n".join(vocabulary))[0]
+    zipf = np.log10(np.array([frequencies()[w] for w in vocabulary])) + 9
+    order = np.argsort(hashes)
+    return hashes[order], zipf[order].astype(np.float32)
 
 
-def _member(values: Hashes, table: Hashes) -> np.ndarray:
-    at = np.minimum(np.searchsorted(table, values), len(table) - 1)
-    return table[at] == values
+def zipf_of(hashes: Hashes) -> npt.NDArray[np.float32]:
+    """The Zipf frequency of each word hash; 0 for words rarer than Zipf 3."""
+    table, zipf = _zipf_table()
+    at = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
+    return np.where(table[at] == hashes, zipf[at], np.float32(0))
 
 
 @lru_cache(maxsize=64)
@@ -67,16 +74,13 @@ def tokenise(text: str) -> Tokens:
     initial = enders[starts] > enders[gap_start]
     initial[0] = True
     has_digit = digits[ends] > digits[starts]
-    capital = _UPPER[data[starts]]
+    zipf = zipf_of(hashes)
     anchor = has_digit | np.where(
-        capital,
-        ~initial & ~_member(hashes, _words_at_least(COMMON_FROM)),
-        ~_member(hashes, _words_at_least(RARE_BELOW)),
+        _UPPER[data[starts]], ~initial & (zipf < COMMON_FROM), zipf < RARE_BELOW
     )
     return Tokens(hashes, hashes[anchor])
 
 
 def warm_up() -> None:
-    """Build the common-word tables now rather than in the first item."""
-    _words_at_least(COMMON_FROM)
-    _words_at_least(RARE_BELOW)
+    """Build the word table (and with it the hashing tables) now, not in the first item."""
+    _zipf_table()

@@ -26,8 +26,7 @@ from dataclasses import dataclass
 
 import structlog
 
-from worker.classify.alignment import Alignment, align
-from worker.classify.anchors import words
+from worker.classify.alignment import Alignment, align, words
 from worker.classify.minhash import similarity
 from worker.classify.neardup import (
     Candidate,
@@ -48,7 +47,7 @@ Fetch = Callable[[Collection[str]], Mapping[str, ItemRecord]]
 
 NEAR_SIMILARITY = 0.5  # estimated Jaccard of 5-word shingles: above this, a near duplicate
 MAX_SPUN_CANDIDATES = 3  # most anchor-sharing candidates aligned per item (best first)
-SWAP_RATE = 2.5  # spin from alignment: one word in five swapped -> 0.5, like a title swap
+SWAP_RATE = 5.0  # spin from alignment: one word in ten swapped -> 0.5 (an edit: ~1 in 100)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ whose stream could change with a numpy upgrade.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,28 +20,11 @@ Hashes = npt.NDArray[np.uint64]
 Positions = npt.NDArray[np.intp]
 Bytes = npt.NDArray[np.uint8]
 
-_TOKEN_CACHE_LIMIT = 200_000  # a news vocabulary fits; cleared (not evicted) past this
-_token_cache: dict[str, int] = {}
 _SHINGLE_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd: combining stays a bijection
 
 
 def _stable_hash(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "big")
-
-
-def token_hashes(tokens: Sequence[str]) -> Hashes:
-    """A stable 64-bit hash per token. News reuses its words, so hashes are cached: a hit
-    is one dictionary look-up instead of a blake2b call."""
-    cache_ = _token_cache
-    if len(cache_) > _TOKEN_CACHE_LIMIT:
-        cache_.clear()
-    values = []
-    for token in tokens:
-        value = cache_.get(token)
-        if value is None:
-            value = cache_[token] = _stable_hash(token)
-        values.append(value)
-    return np.array(values, dtype=np.uint64)
 
 
 # Word hashing straight from the UTF-8 bytes (numpy, about 4x faster than a hash per
@@ -68,14 +50,6 @@ def _powers() -> tuple[Hashes, Hashes]:
     return np.concatenate((one, up)), np.concatenate((one, down))
 
 
-def _mix(values: Hashes) -> Hashes:
-    """splitmix64's finaliser: every input bit moves every output bit."""
-    with np.errstate(over="ignore"):
-        values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return values ^ (values >> np.uint64(31))
-
-
 def word_spans(text: str) -> tuple[Hashes, Positions, Positions, Bytes]:
     """Each word's stable 64-bit hash (ASCII letters case-folded), start and end offsets
     in the UTF-8 bytes of `text`, and those bytes (the caller may look at them)."""
@@ -85,8 +59,13 @@ def word_spans(text: str) -> tuple[Hashes, Positions, Positions, Bytes]:
     punctuation = leads[data[leads + 1] == 0x80]  # U+2000-U+203F begin E2 80
     for offset in range(3):
         inside[punctuation + offset] = False
-    edges = np.flatnonzero(np.diff(np.concatenate(([False], inside, [False])).astype(np.int8)))
-    starts, ends = edges[::2], edges[1::2]
+    changes = np.flatnonzero(inside[1:] != inside[:-1]) + 1
+    starts = changes[~inside[changes - 1]]  # a separator then a word byte
+    ends = changes[inside[changes - 1]]
+    if len(inside) and inside[0]:
+        starts = np.concatenate(([0], starts))
+    if len(inside) and inside[-1]:
+        ends = np.concatenate((ends, [len(inside)]))
     if len(starts) == 0:
         return np.zeros(0, dtype=np.uint64), starts, ends, data
     up, down = _powers()
@@ -96,7 +75,7 @@ def word_spans(text: str) -> tuple[Hashes, Positions, Positions, Bytes]:
         # depends on where the word is.
         weighted = (data + _TO_LOWER[data] + np.uint64(1)) * up[size - 1 :: -1]
         sums = np.concatenate((np.zeros(1, dtype=np.uint64), np.cumsum(weighted)))
-        return _mix((sums[ends] - sums[starts]) * down[size - ends]), starts, ends, data
+        return (sums[ends] - sums[starts]) * down[size - ends], starts, ends, data
 
 
 def word_hashes(text: str) -> Hashes:
@@ -105,8 +84,9 @@ def word_hashes(text: str) -> Hashes:
 
 
 def shingle_hashes(hashes: Hashes, size: int) -> Hashes:
-    """Hashes of the distinct runs of `size` consecutive tokens (the whole sequence when
-    shorter). Order inside a shingle matters; a polynomial over the token hashes does it."""
+    """Hashes of the runs of `size` consecutive tokens (the whole sequence when shorter).
+    Order inside a shingle matters; a polynomial over the token hashes does it. Repeats
+    are kept: a minimum does not care, and removing them would cost a sort."""
     if len(hashes) == 0:
         return hashes
     size = min(size, len(hashes))
@@ -116,7 +96,7 @@ def shingle_hashes(hashes: Hashes, size: int) -> Hashes:
         for offset in range(1, size):
             combined *= _SHINGLE_MULTIPLIER
             combined ^= hashes[offset : offset + count]
-    return np.unique(combined)
+    return combined
 
 
 @cache

@@ -27,14 +27,8 @@ from typing import Protocol
 import numpy as np
 from redis import Redis
 
-from worker.classify.anchors import anchor_tokens
-from worker.classify.minhash import (
-    LshScheme,
-    Signature,
-    shingle_hashes,
-    token_hashes,
-    word_hashes,
-)
+from worker.classify.anchors import tokenise
+from worker.classify.minhash import LshScheme, Signature, shingle_hashes
 
 NEAR = LshScheme(bands=16, rows=4)  # candidates from about 0.5 Jaccard on 5-word shingles
 ANCHOR = LshScheme(bands=64, rows=1)  # each band is one sampled anchor pair
@@ -90,15 +84,14 @@ def signature_of(data: bytes) -> Signature:
 
 def sketch(item_id: str, host: str, text: str) -> Sketch | None:
     """The item's two MinHash sketches, or None when the text is too short to tell."""
-    hashes = word_hashes(text)
-    if len(hashes) < MIN_WORDS:
+    tokens = tokenise(text)
+    if len(tokens.words) < MIN_WORDS:
         return None
-    signature = NEAR.signature(shingle_hashes(hashes, SHINGLE_WORDS))
-    anchors = anchor_tokens(text)
+    signature = NEAR.signature(shingle_hashes(tokens.words, SHINGLE_WORDS))
     anchor_bands = b""
-    if len(anchors) >= MIN_ANCHORS:
+    if len(tokens.anchors) >= MIN_ANCHORS:
         anchor_bands = ANCHOR.band_values(
-            ANCHOR.signature(shingle_hashes(token_hashes(anchors), ANCHOR_SHINGLE))
+            ANCHOR.signature(shingle_hashes(tokens.anchors, ANCHOR_SHINGLE))
         )
     return Sketch(
         item_id=item_id,
@@ -128,7 +121,7 @@ class MemoryNearDupIndex:
 
     def __init__(self, window_seconds: float = WINDOW_SECONDS) -> None:
         self.window = window_seconds
-        self._buckets: dict[tuple[int, int, bytes], dict[str, float]] = defaultdict(dict)
+        self._buckets: dict[tuple[int, int, bytes], dict[str, float]] = {}
         self._items: dict[str, tuple[int, str, bytes, float]] = {}  # seq, host, sig, added
         self._seq = 0
 
@@ -147,7 +140,8 @@ class MemoryNearDupIndex:
             keys = _buckets(item)
             for key in keys:
                 # Insertion order is time order (a re-added id moves to the end).
-                live = (i for i, added in self._buckets[key].items() if added >= oldest)
+                bucket = self._buckets.get(key, {})
+                live = (i for i, added in bucket.items() if added >= oldest)
                 for other in islice(live, BUCKET_LIMIT):
                     if other != item.item_id:
                         hits[other][key[0]] += 1
@@ -158,8 +152,9 @@ class MemoryNearDupIndex:
                     candidates.append(Candidate(other, o_seq, o_host, o_sig, near, anchor))
             self._items[item.item_id] = (seq, item.host, item.signature, now)
             for key in keys:
-                self._buckets[key].pop(item.item_id, None)
-                self._buckets[key][item.item_id] = now
+                bucket = self._buckets.setdefault(key, {})
+                bucket.pop(item.item_id, None)
+                bucket[item.item_id] = now
             lookups.append(Lookup(seq, sorted(candidates, key=lambda c: c.seq)))
         return lookups
 

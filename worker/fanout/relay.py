@@ -17,6 +17,7 @@ from redis import Redis
 from redis.exceptions import LockError, ResponseError
 
 from worker.fanout.subscriptions import Subscriptions
+from worker.monitor.telemetry import count_stage
 from worker.store.repository import Store
 
 log = structlog.get_logger(__name__)
@@ -99,5 +100,6 @@ def relay_pending(
         with contextlib.suppress(LockError):  # expired meanwhile: nothing to release
             lock.release()
     if sent:
+        count_stage(redis, "published", sent)
         log.info("relay.published", events=sent, webhooks_scheduled=hooks)
     return sent, hooks

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import json
 import random
 import time
 from dataclasses import dataclass, field
@@ -140,8 +141,16 @@ async def deliver_one(
         db.record_attempt, store, d, status_code=status, error=error, duration_ms=duration_ms,
         outcome=outcome, next_attempt_at=next_at,
     )  # fmt: skip
-    log.info("webhook.attempt", subscription=d.subscription, event_id=d.event_id,
-             attempt=d.attempts + 1, status=status, error=error, outcome=outcome)  # fmt: skip
+    log.info(
+        "webhook.attempt",
+        subscription=d.subscription,
+        event_id=d.event_id,
+        item_id=json.loads(d.payload)["item"]["id"],
+        attempt=d.attempts + 1,
+        status=status,
+        error=error,
+        outcome=outcome,
+    )
     if status == 410:
         # Gone: stop sending to this endpoint until someone re-enables it; the
         # delivery stays pending, so nothing is lost.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 import html
 import ipaddress
-import time
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -18,10 +17,10 @@ from starlette.routing import Route
 
 from worker.monitor.metrics import IngestCollector
 from worker.monitor.queues import queue_depths
+from worker.monitor.telemetry import heartbeat_age, workers
 from worker.poller.websub import websub_routes
 from worker.runtime import Runtime
 
-POLLER_HEARTBEAT = "ingest:poller:heartbeat"
 HEARTBEAT_STALE_S = 120
 
 
@@ -73,11 +72,10 @@ def create_app(runtime: Runtime) -> Starlette:
         try:
             runtime.redis.ping()
             checks["broker"] = "ok"
-            beat = runtime.redis.get(POLLER_HEARTBEAT)
-            fresh = beat is not None and time.time() - float(beat) < HEARTBEAT_STALE_S
+            age = heartbeat_age(runtime.redis)
+            fresh = age is not None and age < HEARTBEAT_STALE_S
             checks["poller"] = "ok" if fresh else "no heartbeat"
-            replies = runtime.celery.control.ping(timeout=1.0)
-            checks["workers"] = "ok" if replies else "none alive"
+            checks["workers"] = "ok" if workers(runtime.redis) else "none alive"
         except Exception as exc:
             checks["broker"] = f"down: {type(exc).__name__}"
         ready = all(v == "ok" for v in checks.values())

@@ -1,48 +1,174 @@
-"""Prometheus metrics computed at scrape time from Redis and the database.
+"""Prometheus metrics, computed at scrape time from Redis and the database.
 
-Reading the shared state on each scrape (rather than counting in process memory) keeps
-the figures right however many workers and machines run.
+Nothing is counted in this process's memory: counters and histograms live in Redis
+(worker.monitor.telemetry), states and backlogs in the database, so the figures are the
+same whichever process serves /metrics and however many workers run. Label values are
+bounded: queues, task names, stages, status classes, subscriptions, the taxonomy's
+topic codes, and the most common languages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.registry import Collector
+from redis.exceptions import ResponseError
+from sqlalchemy import func, select
 
-from worker.monitor.queues import queue_depths
+from worker.fanout.relay import stream_key
+from worker.monitor import telemetry as tm
+from worker.monitor.queues import QUEUES, queue_depths
 from worker.runtime import Runtime
+from worker.store import tables as t
+
+MAX_LANGUAGES = 20  # the rest are summed under "other"
+
+
+def gauge(name: str, doc: str, value: float | None = None, labels: list[str] | None = None):
+    return GaugeMetricFamily(name, doc, value=value, labels=labels)
 
 
 class IngestCollector(Collector):
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        depths, unacked = queue_depths(self.runtime.celery, self.runtime.redis)
-        waiting = GaugeMetricFamily(
-            "ingest_queue_waiting", "Messages waiting in a queue (all priorities)", labels=["queue"]
+    def collect(self) -> Iterator[Metric]:
+        yield from self.broker()
+        yield from self.tasks()
+        yield from self.store()
+        yield from self.streams()
+
+    def broker(self) -> Iterator[Metric]:
+        redis = self.runtime.redis
+        depths, unacked = queue_depths(self.runtime.celery, redis)
+        waiting = gauge(
+            "ingest_queue_waiting", "Messages waiting, all priorities", labels=["queue"]
         )
+        oldest = gauge("ingest_queue_oldest_waiting_seconds", "Age of the oldest waiting message",
+                       labels=["queue"])  # fmt: skip
         for d in depths:
             waiting.add_metric([d.name], d.waiting)
+            oldest.add_metric([d.name], tm.oldest_waiting_age(redis, d.name) or 0.0)
         yield waiting
-        yield GaugeMetricFamily("ingest_queue_unacked", "Messages taken, not yet acked", unacked)
-        counts = self.runtime.store.counts()
-        yield GaugeMetricFamily("ingest_items", "Items stored", counts["items"])
-        yield GaugeMetricFamily(
-            "ingest_duplicates", "Items that copy an earlier one", counts["duplicates"]
-        )
-        yield GaugeMetricFamily(
-            "ingest_outbox_backlog", "Outbox rows not yet published", counts["outbox_backlog"]
-        )
-        yield GaugeMetricFamily(
-            "ingest_events_published", "Outbox rows published", counts["events_sent"]
-        )
-        yield GaugeMetricFamily(
-            "ingest_dead_letters", "Dead letters not replayed", counts["dead_letters"]
-        )
-        feeds = GaugeMetricFamily("ingest_feeds", "Feeds by state", labels=["state"])
-        feeds.add_metric(["error"], counts["feeds_error"])
-        feeds.add_metric(["total"], counts["feeds"])
-        yield feeds
+        yield oldest
+        yield gauge("ingest_queue_unacked", "Messages taken by workers, not yet acked", unacked)
+        workers = tm.workers(redis)
+        yield gauge("ingest_workers_online", "Workers with a fresh heartbeat", len(workers))
+        yield gauge("ingest_worker_active_tasks", "Tasks running now",
+                    sum(w["active"] for w in workers))  # fmt: skip
+        age = tm.heartbeat_age(redis)
+        yield gauge("ingest_poller_heartbeat_age_seconds", "Seconds since the poller's last pass",
+                    age if age is not None else float("inf"))  # fmt: skip
+
+    def tasks(self) -> Iterator[Metric]:
+        redis = self.runtime.redis
+        tasks = CounterMetricFamily("ingest_tasks", "Tasks by name and state",
+                                    labels=["task", "state"])  # fmt: skip
+        names = set()
+        for field, n in tm.hash_counts(redis, tm.TASKS).items():
+            name, _, state = field.partition("|")
+            names.add(name)
+            tasks.add_metric([name, state], n)
+        yield tasks
+        runtime = HistogramMetricFamily("ingest_task_runtime_seconds", "Task runtime",
+                                        labels=["task"])  # fmt: skip
+        for name in sorted(names):
+            if found := tm.histogram(redis, tm.RUNTIME + name, tm.RUNTIME_BUCKETS):
+                runtime.add_metric([name], *found)
+        yield runtime
+        wait = HistogramMetricFamily("ingest_task_queue_wait_seconds",
+                                     "Time from publish to start", labels=["queue"])  # fmt: skip
+        for queue in QUEUES:
+            if found := tm.histogram(redis, tm.WAIT + queue, tm.WAIT_BUCKETS):
+                wait.add_metric([queue], *found)
+        yield wait
+        fetches = CounterMetricFamily("ingest_fetches", "Feed fetches by status class",
+                                      labels=["status_class"])  # fmt: skip
+        for cls, n in sorted(tm.hash_counts(redis, tm.FETCHES).items()):
+            fetches.add_metric([cls], n)
+        yield fetches
+        stages = CounterMetricFamily("ingest_stage_processed", "Units through each stage",
+                                     labels=["stage"])  # fmt: skip
+        done = tm.hash_counts(redis, tm.STAGES)
+        for stage in tm.STAGE_NAMES:
+            stages.add_metric([stage], done.get(stage, 0))
+        yield stages
+
+    def store(self) -> Iterator[Metric]:
+        store = self.runtime.store
+        counts = store.counts()
+        yield gauge("ingest_items", "Items stored", counts["items"])
+        yield gauge("ingest_outbox_backlog", "Outbox rows not yet published",
+                    counts["outbox_backlog"])  # fmt: skip
+        yield gauge("ingest_dead_letters", "Dead letters not replayed", counts["dead_letters"])
+        labels, items, feeds, hooks = t.item_labels.c, t.items.c, t.feeds.c, t.webhook_deliveries.c
+        wa = t.webhook_attempts.c
+        with store.engine.connect() as conn:
+            by_topic = conn.execute(
+                select(labels.code, func.count())
+                .where(labels.kind == "topic")
+                .group_by(labels.code)
+            ).all()
+            by_lang = conn.execute(
+                select(items.language, func.count())
+                .group_by(items.language)
+                .order_by(func.count().desc())
+            ).all()
+            spun = conn.scalar(select(func.count()).where(items.spun.is_(True)))
+            by_state = conn.execute(select(feeds.status, func.count()).group_by(feeds.status)).all()
+            by_status = conn.execute(
+                select(hooks.status, func.count()).group_by(hooks.status)
+            ).all()
+            attempts = conn.execute(
+                select((wa.status_code.between(200, 299)).label("ok"), func.count()).group_by("ok")
+            ).all()
+        topic = gauge("ingest_items_by_topic", "Items per topic code", labels=["topic"])
+        for code, n in by_topic:
+            topic.add_metric([code], n)
+        yield topic
+        lang = gauge("ingest_items_by_language", "Items per language", labels=["language"])
+        for code, n in by_lang[:MAX_LANGUAGES]:
+            lang.add_metric([code or "unknown"], n)
+        if rest := sum(n for _, n in by_lang[MAX_LANGUAGES:]):
+            lang.add_metric(["other"], rest)
+        yield lang
+        yield gauge("ingest_items_spun", "Items judged machine-spun", spun or 0)
+        state = gauge("ingest_feeds", "Feeds by state", labels=["state"])
+        for name, n in by_state:
+            state.add_metric([name], n)
+        yield state
+        status = gauge("ingest_webhook_deliveries", "Webhook deliveries by status",
+                       labels=["status"])  # fmt: skip
+        for name, n in by_status:
+            status.add_metric([name], n)
+        yield status
+        results = CounterMetricFamily("ingest_webhook_attempts", "Webhook attempts by result",
+                                      labels=["result"])  # fmt: skip
+        for ok, n in attempts:
+            results.add_metric(["ok" if ok else "error"], n)
+        yield results
+
+    def streams(self) -> Iterator[Metric]:
+        redis = self.runtime.redis
+        length = gauge("ingest_stream_length", "Entries in a subscription stream",
+                       labels=["subscription"])  # fmt: skip
+        pending = gauge("ingest_stream_pending", "Entries delivered to consumers, not acked",
+                        labels=["subscription"])  # fmt: skip
+        for sub in self.runtime.subscriptions.items:
+            if not sub.stream:
+                continue
+            key = stream_key(sub.name)
+            length.add_metric([sub.name], redis.xlen(key))
+            try:
+                groups = redis.xinfo_groups(key)
+            except ResponseError:  # no such stream yet
+                groups = []
+            pending.add_metric([sub.name], sum(g["pending"] for g in groups))
+        yield length
+        yield pending

@@ -2,51 +2,51 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from worker import runtime
-from worker.monitor.http import POLLER_HEARTBEAT
-from worker.monitor.queues import queue_depths
+from worker.monitor.telemetry import snapshot
 from worker.settings import Settings
 
 
 def collect(settings: Settings) -> dict[str, Any]:
     rt = runtime.current()
     rt.settings = settings
-    depths, unacked = queue_depths(rt.celery, rt.redis)
-    workers = rt.celery.control.ping(timeout=1.0) or []
-    beat = rt.redis.get(POLLER_HEARTBEAT)
     feeds = rt.store.list_feeds()
+    states = sorted({f.status for f in feeds} | {"ok", "error", "new"})
     return {
-        "queues": {d.name: {"waiting": d.waiting} for d in depths},
-        "in_flight": unacked,
-        "workers": sorted(name for reply in workers for name in reply),
-        "poller_heartbeat_age_s": round(time.time() - float(beat), 1) if beat else None,
-        "feeds": {
-            "total": len(feeds),
-            "ok": sum(f.status == "ok" for f in feeds),
-            "error": sum(f.status == "error" for f in feeds),
-            "new": sum(f.status == "new" for f in feeds),
-        },
+        **snapshot(rt),
+        "feeds": {"total": len(feeds), **{s: sum(f.status == s for f in feeds) for s in states}},
         "counts": rt.store.counts(),
     }
 
 
+def _age(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds:.0f} s"
+
+
 def render(console: Console, snap: dict[str, Any]) -> None:
     queues = Table(title="queues")
-    queues.add_column("queue")
-    queues.add_column("waiting", justify="right")
-    for name, q in snap["queues"].items():
-        queues.add_row(name, str(q["waiting"]))
-    queues.add_row("in flight (unacked)", str(snap["in_flight"]))
+    for col in ("queue", "waiting", "oldest waiting"):
+        queues.add_column(col, justify="left" if col == "queue" else "right")
+    for q in snap["queues"]:
+        queues.add_row(q["name"], str(q["waiting"]), _age(q["oldest_age_s"]))
+    queues.add_row("in flight (unacked)", str(snap["unacked"]), "")
     console.print(queues)
-    console.print(f"workers online: {len(snap['workers'])} {', '.join(snap['workers'])}")
-    age = snap["poller_heartbeat_age_s"]
-    console.print(f"poller heartbeat: {'never' if age is None else f'{age} s ago'}")
+    workers = ", ".join(f"{w['name']} ({w['active']} active)" for w in snap["workers"])
+    console.print(f"workers online: {len(snap['workers'])} {workers}")
+    console.print(f"poller heartbeat: {_age(snap['poller_heartbeat_age_s'])} ago")
+    rate = snap["error_rate_5m"]
+    console.print(f"task error rate (5 min): {'-' if rate is None else f'{rate:.1%}'}")
+    flow = Table(title="throughput")
+    for col in ("stage", "5 min", "60 min"):
+        flow.add_column(col, justify="left" if col == "stage" else "right")
+    for stage, counts in snap["throughput"].items():
+        flow.add_row(stage, str(counts["5m"]), str(counts["60m"]))
+    console.print(flow)
     figures = Table(title="figures")
     figures.add_column("what")
     figures.add_column("count", justify="right")

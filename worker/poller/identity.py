@@ -48,8 +48,9 @@ def unusable(values: Sequence[str | None]) -> str | None:
     return None
 
 
-def churning(guids: Sequence[str | None], links: Sequence[str | None],
-             previous: Mapping[str, str]) -> bool:  # fmt: skip
+def churning(
+    guids: Sequence[str | None], links: Sequence[str | None], previous: Mapping[str, str]
+) -> bool:
     """Most links seen last time came back under new GUIDs (at least two of them)."""
     common = [(g, link) for g, link in zip(guids, links, strict=True) if link in previous]
     changed = sum(1 for g, link in common if g != previous[link])

@@ -21,6 +21,7 @@ def read_opml(path: Path) -> list[FeedSpec]:
             url = outline.get("xmlUrl")
             title = outline.get("title") or outline.get("text")
             if url:
+                title = None if title == url else title  # untitled: exported with text=URL
                 local = local_path(url)
                 if local is not None and not local.is_absolute():
                     url = str((path.parent / local).resolve())

@@ -85,9 +85,13 @@ def redirect_change(feed: FeedRow, result: FetchResult, confirmations: int) -> C
 
 
 def failure_change(
-    feed: FeedRow, error: str, kind: str, now: datetime, settings: Settings,
+    feed: FeedRow,
+    error: str,
+    kind: str,
+    now: datetime,
+    settings: Settings,
     retry_after: timedelta | None = None,
-) -> Change:  # fmt: skip
+) -> Change:
     """Count the failure by kind; back off (or wait out Retry-After); dead after 30 days."""
     failing_since = feed.failing_since or now
     dead = errors.is_dead(failing_since, now)
@@ -142,9 +146,13 @@ class Ingestor:
         """
         s = self.settings
         parsed = await asyncio.to_thread(
-            parse_feed, body, feed.url, max_entries=s.max_entries_per_fetch,
-            key_mode=feed.key_mode, content_type=content_type,
-        )  # fmt: skip
+            parse_feed,
+            body,
+            feed.url,
+            max_entries=s.max_entries_per_fetch,
+            key_mode=feed.key_mode,
+            content_type=content_type,
+        )
         if parsed.unparseable:
             raise Unparseable(parsed.warnings[0])
         previous = await asyncio.to_thread(self.store.feeds.links, feed.id)
@@ -168,8 +176,14 @@ class Ingestor:
         batches = [fresh[i : i + size] for i in range(0, len(fresh), size)]
         for batch in batches:
             await asyncio.to_thread(self.enqueue, feed.id, [e.to_dict() for e in batch])
-        log.info("poll.fetched", feed=feed.url, entries=len(entries), new=len(fresh),
-                 batches=len(batches), warnings=parsed.warnings or None)  # fmt: skip
+        log.info(
+            "poll.fetched",
+            feed=feed.url,
+            entries=len(entries),
+            new=len(fresh),
+            batches=len(batches),
+            warnings=parsed.warnings or None,
+        )
         stats = PollStats(
             entries_new=len(fresh),
             entries_unchanged=len(entries) - len(fresh),
@@ -235,25 +249,42 @@ class Poller:
     async def poll_one(self, feed: FeedRow, now: datetime) -> tuple[Change, PollStats]:
         s = self.settings
         result = await fetch(
-            self.client, feed.location, etag=feed.etag, last_modified=feed.last_modified,
-            max_bytes=s.fetch_max_bytes, total_timeout=s.fetch_total_timeout,
-        )  # fmt: skip
+            self.client,
+            feed.location,
+            etag=feed.etag,
+            last_modified=feed.last_modified,
+            max_bytes=s.fetch_max_bytes,
+            total_timeout=s.fetch_total_timeout,
+        )
         change = redirect_change(feed, result, s.redirect_confirmations)
         bounds = bounds_for(feed, s)
         hint = schedule.header_hint(result.headers, now)
         if result.status == 410:
             log.warning("poll.gone", feed=feed.url)
-            return {**change, "enabled": False, "status": "disabled", "next_poll_at": None,
-                    "last_error": "HTTP 410 Gone: feed disabled", "last_error_at": now,
-                    }, PollStats(feeds_failed=1, errors=[f"{feed.url}: HTTP 410 Gone"])  # fmt: skip
+            return {
+                **change,
+                "enabled": False,
+                "status": "disabled",
+                "next_poll_at": None,
+                "last_error": "HTTP 410 Gone: feed disabled",
+                "last_error_at": now,
+            }, PollStats(feeds_failed=1, errors=[f"{feed.url}: HTTP 410 Gone"])
         if result.not_modified:
             interval = schedule.lengthen(feed.interval_s or s.poll_interval, [hint], bounds)
             log.info("poll.not_modified", feed=feed.url)
-            return {**change, **success_change(feed, now, self._websub_interval(feed, interval,
-                    bounds, now))}, PollStats(not_modified=1)  # fmt: skip
+            return {
+                **change,
+                **success_change(feed, now, self._websub_interval(feed, interval, bounds, now)),
+            }, PollStats(not_modified=1)
         if not result.ok:
-            return self._failed(feed, result.error or f"HTTP {result.status}",
-                                result.error_kind or errors.HARD, now, change, result)  # fmt: skip
+            return self._failed(
+                feed,
+                result.error or f"HTTP {result.status}",
+                result.error_kind or errors.HARD,
+                now,
+                change,
+                result,
+            )
         try:
             found, stats, parsed = await self.ingestor.ingest(
                 feed, result.body, result.headers.get("content-type")
@@ -261,9 +292,11 @@ class Poller:
         except Unparseable as exc:
             return self._failed(feed, f"unparseable: {exc}", errors.HARD, now, change, result)
         base = schedule.entry_interval(
-            filter(None, map(published_at, parsed.entries)), now,
-            default_s=s.poll_interval, bounds=bounds,
-        )  # fmt: skip
+            filter(None, map(published_at, parsed.entries)),
+            now,
+            default_s=s.poll_interval,
+            bounds=bounds,
+        )
         interval = schedule.lengthen(base, [schedule.feed_hint(parsed.channel), hint], bounds)
         found.update(await self._websub(feed, parsed, result, now))
         interval = self._websub_interval(feed, interval, bounds, now, found)
@@ -273,9 +306,14 @@ class Poller:
         return {**change, **found, **success_change(feed, now, interval)}, stats
 
     def _failed(
-        self, feed: FeedRow, error: str, kind: str, now: datetime, change: Change,
+        self,
+        feed: FeedRow,
+        error: str,
+        kind: str,
+        now: datetime,
+        change: Change,
         result: FetchResult,
-    ) -> tuple[Change, PollStats]:  # fmt: skip
+    ) -> tuple[Change, PollStats]:
         wait = None
         if result.status in (429, 503):
             wait = errors.retry_after(result.headers.get("retry-after"), now)
@@ -294,9 +332,12 @@ class Poller:
 
     @staticmethod
     def _websub_interval(
-        feed: FeedRow, interval: int, bounds: schedule.Bounds, now: datetime,
+        feed: FeedRow,
+        interval: int,
+        bounds: schedule.Bounds,
+        now: datetime,
         change: Change | None = None,
-    ) -> int:  # fmt: skip
+    ) -> int:
         """While a hub pushes, polling is only the safety net: the longest interval."""
         state = (change or {}).get("websub_state", feed.websub_state)
         expires = (change or {}).get("websub_expires_at", feed.websub_expires_at)

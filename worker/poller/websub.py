@@ -43,8 +43,12 @@ RENEW_BEFORE = timedelta(days=1)
 VERIFY_WITHIN = timedelta(hours=1)  # a hub silent this long after subscribing has failed
 RETRY_FAILED = timedelta(days=1)
 LINK = re.compile(r"<([^>]*)>\s*((?:;[^,;]*)*)")
-DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384,
-           "sha512": hashlib.sha512}  # fmt: skip
+DIGESTS = {
+    "sha1": hashlib.sha1,
+    "sha256": hashlib.sha256,
+    "sha384": hashlib.sha384,
+    "sha512": hashlib.sha512,
+}
 
 
 def header_links(value: str) -> dict[str, str]:
@@ -52,7 +56,7 @@ def header_links(value: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for url, params in LINK.findall(value or ""):
         rel = re.search(r'rel\s*=\s*"?([^";]+)"?', params)
-        for name in (rel.group(1).split() if rel else []):
+        for name in rel.group(1).split() if rel else []:
             found.setdefault(name.lower(), url.strip())
     return found
 
@@ -77,9 +81,13 @@ def due_for_subscription(feed: FeedRow, hub: str, now: datetime) -> bool:
 
 
 async def subscribe(
-    client: httpx.AsyncClient, feed: FeedRow, hub: str, topic: str, callback: str,
+    client: httpx.AsyncClient,
+    feed: FeedRow,
+    hub: str,
+    topic: str,
+    callback: str,
     now: datetime,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Ask the hub for a subscription; returns the feed's new WebSub columns."""
     secret = feed.websub_secret if feed.websub_hub == hub and feed.websub_secret else None
     secret = secret or secrets.token_hex(32)
@@ -121,6 +129,8 @@ def websub_routes(runtime: Runtime, enqueue: Enqueue | None = None) -> list[Rout
     """The callback the hubs call: verification (GET) and content distribution (POST)."""
     from worker.poller.poll import Ingestor, Unparseable
 
+    hand_over = _celery_enqueue if enqueue is None else enqueue
+
     async def feed_for(request: Request) -> FeedRow | None:
         return await asyncio.to_thread(runtime.store.get_feed, request.path_params["feed_id"])
 
@@ -157,7 +167,7 @@ def websub_routes(runtime: Runtime, enqueue: Enqueue | None = None) -> list[Rout
             # The spec: acknowledge, but ignore what does not carry our signature.
             log.warning("websub.bad_signature", feed=feed.url)
             return Response(status_code=202)
-        ingestor = Ingestor(runtime.store, enqueue or _celery_enqueue, runtime.settings)
+        ingestor = Ingestor(runtime.store, hand_over, runtime.settings)
         try:
             change, stats, _ = await ingestor.ingest(
                 feed, body, request.headers.get("content-type")

@@ -1,0 +1,120 @@
+"""The shared near-duplicate index: the Redis one (real Redis) and the in-memory twin."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from redis import Redis
+
+from tests.classify.stories import HARBOUR, ORCHARD, spin
+from worker.classify.neardup import (
+    KEY_PREFIX,
+    MemoryNearDupIndex,
+    NearDupIndex,
+    RedisNearDupIndex,
+    Sketch,
+    sketch,
+)
+
+
+def sketched(item_id: str, text: str, host: str = "news.example.org") -> Sketch:
+    made = sketch(item_id, host, text)
+    assert made is not None
+    return made
+
+
+@pytest.fixture(params=["redis", "memory"])
+def make_index(request: pytest.FixtureRequest):
+    """A factory of index instances that share one backing store (one Redis database)."""
+    if request.param == "memory":
+        shared: dict[str, MemoryNearDupIndex] = {}
+        return lambda **kw: shared.setdefault("index", MemoryNearDupIndex(**kw))
+    url = request.getfixturevalue("redis_url")
+    return lambda **kw: RedisNearDupIndex(Redis.from_url(url), **kw)
+
+
+def candidates(index: NearDupIndex, item: Sketch) -> list[str]:
+    return [c.item_id for c in index.add_and_query([item])[0].candidates]
+
+
+def test_an_edited_copy_finds_the_earlier_item(make_index):
+    index = make_index()
+    index.add_and_query([sketched("a", HARBOUR)])
+    assert candidates(index, sketched("b", HARBOUR.replace("March", "April"))) == ["a"]
+
+
+def test_a_spun_copy_finds_the_earlier_item_through_its_anchors(make_index):
+    index = make_index()
+    index.add_and_query([sketched("a", HARBOUR)])
+    found = index.add_and_query([sketched("b", spin(HARBOUR))])[0].candidates
+    assert [(c.item_id, c.near_hits == 0, c.anchor_hits > 0) for c in found] == [("a", True, True)]
+
+
+def test_an_unrelated_item_is_no_candidate(make_index):
+    index = make_index()
+    index.add_and_query([sketched("a", HARBOUR)])
+    assert candidates(index, sketched("b", ORCHARD)) == []
+
+
+def test_a_later_item_of_the_same_batch_sees_an_earlier_one(make_index):
+    lookups = make_index().add_and_query([sketched("a", HARBOUR), sketched("b", HARBOUR)])
+    assert [[c.item_id for c in lookup.candidates] for lookup in lookups] == [[], ["a"]]
+
+
+def test_an_item_looked_up_again_keeps_its_place_and_sees_only_earlier_items(make_index):
+    index = make_index()
+    first = index.add_and_query([sketched("a", HARBOUR)])[0]
+    index.add_and_query([sketched("b", HARBOUR)])
+    again = index.add_and_query([sketched("a", HARBOUR)])[0]
+    assert again.seq == first.seq and again.candidates == []
+
+
+def test_a_candidate_carries_its_publisher_host(make_index):
+    index = make_index()
+    index.add_and_query([sketched("a", HARBOUR, host="origin.example")])
+    found = index.add_and_query([sketched("b", HARBOUR, host="copier.example")])[0]
+    assert found.candidates[0].host == "origin.example"
+
+
+def test_items_older_than_the_window_are_forgotten(make_index):
+    index = make_index(window_seconds=0.2)
+    index.add_and_query([sketched("a", HARBOUR)])
+    time.sleep(0.3)
+    assert candidates(index, sketched("b", HARBOUR)) == []
+
+
+def test_two_workers_see_each_others_items_through_redis(redis_url):
+    worker_one = RedisNearDupIndex(Redis.from_url(redis_url))
+    worker_two = RedisNearDupIndex(Redis.from_url(redis_url))
+    worker_one.add_and_query([sketched("a", HARBOUR)])
+    assert candidates(worker_two, sketched("b", spin(HARBOUR))) == ["a"]
+
+
+def test_every_key_expires_with_the_window(redis_url):
+    client = Redis.from_url(redis_url)
+    RedisNearDupIndex(client, window_seconds=60).add_and_query([sketched("a", HARBOUR)])
+    ttls = [client.pttl(key) for key in client.scan_iter(f"{KEY_PREFIX}*")]
+    sequence = client.pttl(f"{KEY_PREFIX}seq")  # the global order counter never expires
+    assert sequence == -1 and all(0 < t <= 60_000 for t in ttls if t != -1)
+    assert len([t for t in ttls if t > 0]) > 1
+
+
+class CountingRedis(Redis):
+    calls = 0
+
+    def execute_command(self, *args, **options):
+        CountingRedis.calls += 1
+        return super().execute_command(*args, **options)
+
+
+def test_a_batch_costs_one_round_trip(redis_url):
+    index = RedisNearDupIndex(CountingRedis.from_url(redis_url))
+    index.add_and_query([sketched("warm", ORCHARD)])  # loads the script
+    CountingRedis.calls = 0
+    index.add_and_query([sketched(f"i{n}", HARBOUR + f" Update {n}.") for n in range(20)])
+    assert CountingRedis.calls == 1
+
+
+def test_a_text_too_short_to_tell_is_not_sketched():
+    assert sketch("a", "news.example.org", "Live: 3-1 after extra time") is None
