@@ -112,7 +112,8 @@ def test_status_reports_queues_workers_and_figures_as_json(
 
     snapshot = json.loads(ingest("status", "--json"))
 
-    assert [(q["name"], q["waiting"]) for q in snapshot["queues"]] == [("process", 0), ("fanout", 0)]
+    waiting = [(q["name"], q["waiting"]) for q in snapshot["queues"]]
+    assert waiting == [("process", 0), ("fanout", 0)]
     assert snapshot["workers"] == []
     assert snapshot["feeds"]["total"] == 1
     assert snapshot["counts"]["dead_letters"] == 0
