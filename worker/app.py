@@ -22,12 +22,11 @@ from worker.settings import Settings
 
 log = structlog.get_logger(__name__)
 
-#: A batch of 50 entries cleans and classifies in well under a second; these limits
-#: only stop a hung task. They stay below the visibility timeout so that a task still
+#: A batch of 50 entries cleans and classifies in well under a second; the time limits
+#: only stop a hung task. They are fractions of the visibility timeout, so a task still
 #: running is never handed to a second worker.
-SOFT_TIME_LIMIT = 60
-HARD_TIME_LIMIT = 90
-VISIBILITY_TIMEOUT = 120
+SOFT_LIMIT_SHARE = 0.5
+HARD_LIMIT_SHARE = 0.75
 
 
 def make_app(settings: Settings | None = None) -> Celery:
@@ -51,10 +50,10 @@ def make_app(settings: Settings | None = None) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        task_soft_time_limit=SOFT_TIME_LIMIT,
-        task_time_limit=HARD_TIME_LIMIT,
+        task_soft_time_limit=settings.visibility_timeout * SOFT_LIMIT_SHARE,
+        task_time_limit=settings.visibility_timeout * HARD_LIMIT_SHARE,
         broker_transport_options={
-            "visibility_timeout": VISIBILITY_TIMEOUT,
+            "visibility_timeout": settings.visibility_timeout,
             "unacked_restore_interval": 5,
             "unacked_restore_throttle": 1,
             "socket_timeout": 30,

@@ -1,9 +1,8 @@
-"""The HTTP server: /healthz, /readyz, /metrics and the dashboard's overview page."""
+"""The HTTP server: /healthz, /readyz, /metrics and the dashboard (worker/monitor/dashboard)."""
 
 from __future__ import annotations
 
 import hmac
-import html
 import ipaddress
 
 from prometheus_client import CollectorRegistry, generate_latest
@@ -12,16 +11,17 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from worker.monitor.dashboard import dashboard_routes
 from worker.monitor.metrics import IngestCollector
-from worker.monitor.queues import queue_depths
 from worker.monitor.telemetry import heartbeat_age, workers
 from worker.poller.websub import websub_routes
 from worker.runtime import Runtime
 
 HEARTBEAT_STALE_S = 120
+TOKEN_COOKIE = "ingest_token"
 
 
 def is_loopback(host: str) -> bool:
@@ -34,7 +34,12 @@ def is_loopback(host: str) -> bool:
 
 
 class TokenMiddleware(BaseHTTPMiddleware):
-    """Off loopback, every page but /healthz needs the dashboard token."""
+    """Off loopback, every page but /healthz needs the dashboard token.
+
+    Scrapers send it as a Bearer header. A browser opens the dashboard once with
+    ?token=…; the answer swaps it for an HttpOnly, SameSite=Strict cookie and drops it
+    from the address bar, so it neither stays in the history nor leaks in a Referer.
+    """
 
     def __init__(self, app, token: str) -> None:
         super().__init__(app)
@@ -43,10 +48,19 @@ class TokenMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next):
         if request.url.path == "/healthz" or request.url.path.startswith("/websub/"):
             return await call_next(request)  # hubs authenticate by topic and HMAC
-        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-        given = given or request.query_params.get("token", "")
+        in_query = request.query_params.get("token", "")
+        given = (
+            request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+            or request.cookies.get(TOKEN_COOKIE, "")
+            or in_query
+        )
         if not hmac.compare_digest(given.encode(), self.token.encode()):
-            return PlainTextResponse("token required", status_code=401)
+            return PlainTextResponse("token required (open a page once with ?token=…)", 401)
+        if in_query and "text/html" in request.headers.get("accept", ""):
+            response = RedirectResponse(str(request.url.remove_query_params("token")), 303)
+            response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict",
+                                secure=request.url.scheme == "https")  # fmt: skip
+            return response
         return await call_next(request)
 
 
@@ -87,40 +101,16 @@ def create_app(runtime: Runtime) -> Starlette:
     def metrics(_: Request) -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
-    def overview(_: Request) -> Response:
-        depths, unacked = queue_depths(runtime.celery, runtime.redis)
-        counts = runtime.store.counts()
-        feeds = runtime.store.list_feeds()
-        rows = "".join(
-            f"<tr><td>{html.escape(f.title or f.url)}</td><td>{f.status}</td>"
-            f"<td>{f.last_success_at or ''}</td><td>{html.escape(f.last_error or '')}</td></tr>"
-            for f in feeds
-        )
-        queues = "".join(f"<tr><td>{d.name}</td><td>{d.waiting}</td></tr>" for d in depths)
-        figures = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in counts.items())
-        page = f"""<!doctype html><html><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="5"><title>ingest: overview</title>
-<style>body{{font-family:system-ui,sans-serif;margin:1rem}}table{{border-collapse:collapse;
-margin-bottom:1rem}}td,th{{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}}</style>
-</head><body><h1>Overview</h1>
-<h2>Queues</h2><table><tr><th>queue</th><th>waiting</th></tr>{queues}
-<tr><td>in flight (unacked)</td><td>{unacked}</td></tr></table>
-<h2>Figures</h2><table>{figures}</table>
-<h2>Feeds</h2><table><tr><th>feed</th><th>status</th><th>last success</th><th>last error</th>
-</tr>{rows}</table></body></html>"""
-        return HTMLResponse(page)
-
     middleware = []
     if settings.dashboard_token:
         middleware.append(Middleware(TokenMiddleware, token=settings.dashboard_token))
     return Starlette(
         routes=[
-            Route("/", overview),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             *websub_routes(runtime),
+            *dashboard_routes(runtime),
         ],
         middleware=middleware,
     )

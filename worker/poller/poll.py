@@ -22,7 +22,7 @@ import structlog
 from worker.poller import errors, schedule, websub
 from worker.poller.fetch import FetchResult, fetch
 from worker.poller.identity import link_snapshot, next_mode
-from worker.poller.parse import parse_feed, published_at
+from worker.poller.parse import ParsedFeed, parse_feed, published_at
 from worker.poller.politeness import HostGate
 from worker.settings import Settings
 from worker.store.feeds import FeedRow
@@ -139,7 +139,7 @@ class Ingestor:
 
     async def ingest(
         self, feed: FeedRow, body: bytes, content_type: str | None
-    ) -> tuple[Change, PollStats, Any]:
+    ) -> tuple[Change, PollStats, ParsedFeed]:
         """Parse, key, drop what was seen unchanged, enqueue. Returns (change, stats, parsed).
 
         A change of key mode is persisted in the change; so is the parser's warning.
@@ -231,9 +231,8 @@ class Poller:
         host = urlparse(feed.location).hostname or "local"
         wait = self.gate.admit(host)
         if wait:  # over the host's budget: later, and not an error
-            return {"id": feed.id, "next_poll_at": utcnow() + timedelta(seconds=wait)}, PollStats(
-                deferred=1
-            )
+            later = {"id": feed.id, "next_poll_at": utcnow() + timedelta(seconds=wait)}
+            return later, PollStats(deferred=1)
         async with self.gate.slot(host), self._all:
             now = utcnow()
             try:
@@ -322,7 +321,7 @@ class Poller:
         return {**change, **failed}, PollStats(feeds_failed=1, errors=[f"{feed.url}: {error}"])
 
     async def _websub(
-        self, feed: FeedRow, parsed: Any, result: FetchResult, now: datetime
+        self, feed: FeedRow, parsed: ParsedFeed, result: FetchResult, now: datetime
     ) -> Change:
         callback = self.settings.websub_callback_url
         hub, topic = websub.discover(parsed, result.headers, feed.location)

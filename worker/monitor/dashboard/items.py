@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from worker.store import tables as t
 from worker.store.repository import Store
@@ -48,12 +48,11 @@ def suggestions(store: Store) -> Suggestions:
     with store.engine.connect() as conn:
 
         def codes(kind: str) -> list[str]:
-            q = select(distinct(labels.code)).where(labels.kind == kind).order_by(labels.code)
+            q = select(labels.code).distinct().where(labels.kind == kind).order_by(labels.code)
             return list(conn.scalars(q))
 
+        language = t.items.c.language
         languages = conn.scalars(
-            select(distinct(t.items.c.language))
-            .where(t.items.c.language.is_not(None))
-            .order_by(t.items.c.language)
+            select(language).distinct().where(language.is_not(None)).order_by(language)
         )
         return Suggestions(codes("topic"), codes("region"), list(languages))
