@@ -39,11 +39,21 @@ def test_a_batch_is_stored_with_its_events(rt: runtime.Runtime) -> None:
     assert rt.store.outbox_backlog() == 2  # no broker consumer here: the relay did not run
 
 
-def test_a_message_delivered_too_often_becomes_a_dead_letter(rt: runtime.Runtime) -> None:
-    task_id = "poison-1"
+def test_a_batch_delivered_too_often_is_split_into_single_entries(rt: runtime.Runtime) -> None:
+    task_id = "poison-batch"
     rt.redis.set(DELIVERY_KEY.format(task_id=task_id, retries=0), rt.settings.max_deliveries)
 
     process_entries.apply(args=("feed", entries()), task_id=task_id)
+
+    assert rt.redis.llen("process") == 2
+    assert rt.store.dead_letters() == []
+
+
+def test_a_single_entry_delivered_too_often_becomes_a_dead_letter(rt: runtime.Runtime) -> None:
+    task_id = "poison-1"
+    rt.redis.set(DELIVERY_KEY.format(task_id=task_id, retries=0), rt.settings.max_deliveries)
+
+    process_entries.apply(args=("feed", entries()[:1]), task_id=task_id)
 
     assert rt.store.counts()["items"] == 0
     [letter] = rt.store.dead_letters()
@@ -67,4 +77,5 @@ def test_a_single_entry_that_fails_becomes_a_dead_letter_with_its_reason(
     [letter] = rt.store.dead_letters()
     assert letter["task"] == "worker.tasks.process_entries"
     assert "TypeError" in letter["error"]
+    assert letter["attempts"] == rt.settings.poison_retries + 1
     assert "Traceback" in letter["traceback"]

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     user_agent_contact: str = "https://example.invalid/ingest-worker"
     worker_concurrency: int = 2
     max_deliveries: int = 5  # a message redelivered more than this is dead-lettered
+    poison_retries: int = 2  # retries of a single entry that fails for a non-transient reason
     # Seconds before a message taken by a dead worker node is handed out again; the task
     # time limits are 50% and 75% of it.
     visibility_timeout: int = 120

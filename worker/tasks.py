@@ -55,12 +55,7 @@ class IngestTask(Task):
         return int(count) > rt.settings.max_deliveries
 
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
-        if self.name == process_entries.name and len(args) == 2 and len(args[1]) > 1:
-            # One bad entry must not take its 49 neighbours down: retry them one by one.
-            for entry in args[1]:
-                process_entries.apply_async((args[0], [entry]))
-            log.warning("task.batch_split", task_id=task_id, entries=len(args[1]))
-            return
+        """Past its retry budget a task becomes a dead letter, arguments and all."""
         dead_letter(self.name, task_id, [args, kwargs], exc, str(einfo), self.request.retries + 1)
 
 
@@ -106,8 +101,17 @@ def drain_dead_letter_spool() -> int:
 
 @app.task(base=IngestTask, bind=True)
 def process_entries(self: IngestTask, feed_id: str, entries: list[dict]) -> dict[str, int]:
-    """Clean, classify and store one batch of one feed's entries; then wake the relay."""
+    """Clean, classify and store one batch of one feed's entries; then wake the relay.
+
+    Transient failures (database, Redis) retry the batch with backoff. Anything else is
+    about the entries themselves: a batch is split at once into one task per entry, so
+    one bad entry does not hold up its neighbours, and a single entry gets the poison
+    retry budget before it becomes a dead letter.
+    """
+    rt = runtime.current()
     if self.too_many_deliveries():
+        if len(entries) > 1:
+            return split(feed_id, entries, "delivered too many times")
         dead_letter(
             self.name,
             self.request.id,
@@ -117,14 +121,29 @@ def process_entries(self: IngestTask, feed_id: str, entries: list[dict]) -> dict
             self.request.retries + 1,
         )
         return {"dead_lettered": len(entries)}
-    rt = runtime.current()
-    result = run_pipeline(
-        rt.store, rt.subscriptions.match, feed_id, [Entry.from_dict(e) for e in entries]
-    )
+    try:
+        result = run_pipeline(
+            rt.store, rt.subscriptions.match, feed_id, [Entry.from_dict(e) for e in entries]
+        )
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        if len(entries) > 1:
+            return split(feed_id, entries, f"{type(exc).__name__}: {exc}")
+        if self.request.retries < rt.settings.poison_retries:
+            raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
+        raise
     count_stage(rt.redis, "processed", len(entries))
     if result.events:
         relay.apply_async()
     return {"created": result.created, "updated": result.updated, "events": result.events}
+
+
+def split(feed_id: str, entries: list[dict], reason: str) -> dict[str, int]:
+    for entry in entries:
+        process_entries.apply_async((feed_id, [entry]))
+    log.warning("task.batch_split", feed_id=feed_id, entries=len(entries), reason=reason)
+    return {"split": len(entries)}
 
 
 @app.task(base=IngestTask, bind=True)
