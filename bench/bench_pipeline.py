@@ -106,12 +106,12 @@ def wait_until(predicate, timeout: float = 600) -> None:
 
 
 def bench_celery(settings: Settings, feed_path: Path, n: int) -> tuple[float, float]:
-    from worker.app import app
+    from worker.app import app, use_broker
     from worker.monitor.queues import queue_depths
     from worker.runtime import redis_url
     from worker.tasks import noop, process_entries
 
-    app.conf.broker_url = settings.broker
+    use_broker(settings.broker)
     os.environ.update(child_env(settings))
     client = redis.Redis.from_url(redis_url(settings.broker))
     store = Store(settings.database)

@@ -22,8 +22,8 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.chaos.harness import KillChaos  # noqa: E402
-from worker.app import app  # noqa: E402
+from tests.chaos.harness import ChaosRun, kill_randomly  # noqa: E402
+from worker.app import use_broker  # noqa: E402
 from worker.settings import Settings  # noqa: E402
 
 
@@ -45,9 +45,9 @@ def main() -> None:
             INGEST_VISIBILITY_TIMEOUT="10",
             INGEST_LOG_FORMAT="json",
         )
-        app.conf.broker_url = redis_url
-        outcome = KillChaos(Settings(), random.Random(args.seed)).run(
-            args.items, args.kills, timeout=3600
+        use_broker(redis_url)
+        outcome = ChaosRun(Settings(), random.Random(args.seed)).run(
+            args.items, kill_randomly(args.kills), timeout=3600
         )
     for name, value in dataclasses.asdict(outcome).items():
         print(

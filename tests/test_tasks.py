@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import SAMPLES
 from worker import runtime
-from worker.app import app
+from worker.app import use_broker
 from worker.poller.parse import parse_feed
 from worker.store.repository import feed_id_for
 from worker.tasks import DELIVERY_KEY, process_entries
@@ -20,7 +20,7 @@ def rt(tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> runti
     monkeypatch.setenv("INGEST_DATABASE_URL", f"sqlite:///{tmp_path / 'i.db'}")
     monkeypatch.setenv("INGEST_SUBSCRIPTIONS_FILE", str(tmp_path / "none.toml"))
     monkeypatch.setattr(runtime, "_runtime", None)
-    monkeypatch.setitem(app.conf, "broker_url", redis_url)
+    use_broker(redis_url)
     current = runtime.current()
     current.store.migrate()
     return current

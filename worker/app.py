@@ -137,3 +137,11 @@ def _worker_alive(sender: Any, **_kwargs: object) -> None:
 
 
 app = make_app()
+
+
+def use_broker(url: str) -> None:
+    """Point the shared app at a broker, dropping pooled connections to any other one
+    (Celery keeps its connection and producer pools across a change of broker_url)."""
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None

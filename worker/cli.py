@@ -74,12 +74,12 @@ def run(once: bool, timeout: float) -> None:
 def poller() -> None:
     """Run the poller and the relay sweep (scale-out)."""
     from worker import embedded
-    from worker.app import app
+    from worker.app import use_broker
     from worker.runner import System
 
     settings = _settings()
     with embedded.broker_available(settings):
-        app.conf.broker_url = settings.broker
+        use_broker(settings.broker)
         system = System(settings)
         system.rt.store.migrate()
         system.load_feeds()
@@ -108,12 +108,12 @@ def worker(celery_args: tuple[str, ...]) -> None:
 def serve() -> None:
     """Serve the dashboard, /metrics, /healthz and /readyz."""
     from worker import embedded, runtime
-    from worker.app import app
+    from worker.app import use_broker
     from worker.runner import http_server
 
     settings = _settings()
     with embedded.broker_available(settings):
-        app.conf.broker_url = settings.broker
+        use_broker(settings.broker)
         rt = runtime.current()
         rt.settings = settings
         server = http_server(rt)

@@ -23,7 +23,7 @@ import structlog
 import uvicorn
 
 from worker import embedded, runtime
-from worker.app import app as celery_app
+from worker.app import use_broker
 from worker.fanout.relay import relay_pending
 from worker.monitor.http import create_app
 from worker.monitor.queues import queue_depths
@@ -284,7 +284,7 @@ def run(settings: Settings, *, once: bool, drain_timeout: float = 600) -> Summar
     """Start everything; with `once`, poll all feeds, drain, and return the summary."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     redis_server = embedded.start_redis(settings) if settings.embedded_broker else None
-    celery_app.conf.broker_url = settings.broker
+    use_broker(settings.broker)
     worker = None
     try:
         system = System(settings)

@@ -10,10 +10,12 @@ import random
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import psutil
 import redis
+from sqlalchemy.exc import OperationalError
 
 from worker.app import app
 from worker.fanout.relay import relay_pending, stream_key
@@ -65,8 +67,8 @@ class Outcome:
     seconds: float
 
 
-class KillChaos:
-    """Owns the worker node(s) and kills their processes at random moments."""
+class ChaosRun:
+    """Owns the worker node, enqueues the items, lets a disruption loose, then counts."""
 
     def __init__(self, settings: Settings, rng: random.Random) -> None:
         self.settings = settings
@@ -92,7 +94,7 @@ class KillChaos:
             self.start()
         self.kills += 1
 
-    def run(self, n: int, kills: int, *, timeout: float = 600) -> Outcome:
+    def run(self, n: int, disrupt: Callable[[ChaosRun], None], *, timeout: float = 600) -> Outcome:
         from worker.tasks import process_entries
 
         started = time.monotonic()
@@ -104,9 +106,7 @@ class KillChaos:
             for i in range(0, n, batch):
                 chunk = [e.to_dict() for e in all_entries[i : i + batch]]
                 process_entries.apply_async(("chaos-feed", chunk), producer=producer)
-        for _ in range(kills):
-            time.sleep(self.rng.uniform(0.3, 1.5))
-            self.kill_one()
+        disrupt(self)
         try:
             self.wait_done(n, started + timeout)
         finally:
@@ -115,12 +115,16 @@ class KillChaos:
 
     def wait_done(self, n: int, deadline: float) -> None:
         subs = self.rt.subscriptions
+        busy = -1
         while True:
-            relay_pending(self.rt.store, self.rt.redis, subs, maxlen=10 * n)
-            depths, unacked = queue_depths(self.rt.celery, self.rt.redis)
-            busy = sum(d.waiting for d in depths) + unacked + self.rt.store.outbox_backlog()
-            if self.rt.store.counts()["items"] >= n and busy == 0:
-                return
+            try:
+                relay_pending(self.rt.store, self.rt.redis, subs, maxlen=10 * n)
+                depths, unacked = queue_depths(self.rt.celery, self.rt.redis)
+                busy = sum(d.waiting for d in depths) + unacked + self.rt.store.outbox_backlog()
+                if self.rt.store.counts()["items"] >= n and busy == 0:
+                    return
+            except (redis.RedisError, OperationalError):
+                pass  # the disruption may still be under way: look again
             if time.monotonic() > deadline:
                 raise TimeoutError(f"not done: {self.rt.store.counts()}, busy={busy}")
             time.sleep(0.5)
@@ -153,3 +157,14 @@ class KillChaos:
             kills=self.kills,
             seconds=seconds,
         )
+
+
+def kill_randomly(kills: int) -> Callable[[ChaosRun], None]:
+    """SIGKILL `kills` worker processes (or whole nodes) at random moments."""
+
+    def disrupt(run: ChaosRun) -> None:
+        for _ in range(kills):
+            time.sleep(run.rng.uniform(0.3, 1.5))
+            run.kill_one()
+
+    return disrupt

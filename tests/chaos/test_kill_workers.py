@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos.harness import KillChaos
+from tests.chaos.harness import ChaosRun, kill_randomly
 from worker import runtime
-from worker.app import app
+from worker.app import use_broker
 from worker.settings import Settings
 
 ITEMS = 2000
@@ -30,9 +30,9 @@ def test_killing_workers_at_random_loses_and_duplicates_nothing(
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(runtime, "_runtime", None)
-    monkeypatch.setitem(app.conf, "broker_url", redis_url)
+    use_broker(redis_url)
 
-    outcome = KillChaos(Settings(), random.Random(8)).run(ITEMS, KILLS, timeout=300)
+    outcome = ChaosRun(Settings(), random.Random(8)).run(ITEMS, kill_randomly(KILLS), timeout=300)
 
     assert outcome.kills == KILLS
     assert outcome.items == ITEMS

@@ -10,7 +10,7 @@ import pytest
 
 from tests.chaos.harness import entries
 from worker import runtime
-from worker.app import app
+from worker.app import use_broker
 from worker.runner import start_worker, stop_worker
 from worker.settings import Settings
 
@@ -30,7 +30,7 @@ def test_poison_entries_are_dead_lettered_and_the_rest_flows_on(
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(runtime, "_runtime", None)
-    monkeypatch.setitem(app.conf, "broker_url", redis_url)
+    use_broker(redis_url)
     settings = Settings()
     rt = runtime.current()
     rt.store.migrate()

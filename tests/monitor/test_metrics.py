@@ -23,7 +23,7 @@ from tests.support.feedserver import FeedServer
 from tests.support.webhook_receiver import WebhookReceiver
 from tests.test_end_to_end import write_opml
 from worker import runtime
-from worker.app import app
+from worker.app import use_broker
 from worker.monitor import telemetry
 from worker.monitor.http import create_app
 from worker.runner import System, start_worker, stop_worker
@@ -66,7 +66,7 @@ def scraped(tmp_path_factory: pytest.TempPathFactory, redis_db: int):
         for key, value in env.items():
             mp.setenv(key, value)
         mp.setattr(runtime, "_runtime", None)
-        mp.setitem(app.conf, "broker_url", redis_url)
+        use_broker(redis_url)
         settings = Settings()
         workers = [start_worker(settings, ["-c", "1", "-n", f"w{i}@%h"]) for i in (1, 2)]
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from worker.app import app
+from worker.app import app, use_broker
 from worker.settings import Settings
 from worker.store.repository import Store
 
@@ -15,7 +15,7 @@ def replay(store: Store, settings: Settings, dl_id: int) -> bool:
     if found is None:
         return False
     args, kwargs = json.loads(found["args"])
-    app.conf.broker_url = settings.broker
+    use_broker(settings.broker)
     app.send_task(found["task"], args=args, kwargs=kwargs)
     store.mark_replayed(dl_id)
     return True
