@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 
+from worker.classify.neardup import MemoryNearDupIndex
 from worker.pipeline import process_entries
 from worker.poller.fetch import FetchResult, fetch, local_path, make_client
 from worker.poller.parse import parse_feed
@@ -39,6 +40,8 @@ def process_feeds(settings: Settings, feeds: list[str]) -> Iterator[ItemRecord]:
     """Yield the records made from each feed's entries, feed by feed, entry by entry."""
     store = Store(settings.database)
     store.migrate()
+    # The near-duplicate index lives as long as the throw-away store: this call only.
+    near_dups = MemoryNearDupIndex()
     try:
         for arg in feeds:
             url = feed_url(arg)
@@ -47,7 +50,9 @@ def process_feeds(settings: Settings, feeds: list[str]) -> Iterator[ItemRecord]:
                 raise RuntimeError(f"{arg}: {result.error or f'HTTP {result.status}'}")
             parsed = parse_feed(result.body, url, max_entries=settings.max_entries_per_fetch)
             store.add_feeds([(url, parsed.title, None)])
-            saved = process_entries(store, lambda _r: (), feed_id_for(url), parsed.entries)
+            saved = process_entries(
+                store, lambda _r: (), feed_id_for(url), parsed.entries, near_dups
+            )
             by_id = {r.id: r for r in saved.records}
             for entry in parsed.entries:
                 if entry.item_id in by_id:

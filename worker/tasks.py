@@ -34,8 +34,10 @@ TRANSIENT = (DBAPIError, RedisError, ConnectionError, TimeoutError)
 class IngestTask(Task):
     """Counts deliveries (poison that kills its worker is stopped) and dead-letters."""
 
+    # Transient failures (database or Redis away) retry with full-jitter exponential
+    # backoff: 12 tries span minutes, so a restart or failover is ridden out unattended.
     autoretry_for = TRANSIENT
-    max_retries = 5
+    max_retries = 12
     retry_backoff = 2
     retry_backoff_max = 60
     retry_jitter = True
@@ -123,7 +125,11 @@ def process_entries(self: IngestTask, feed_id: str, entries: list[dict]) -> dict
         return {"dead_lettered": len(entries)}
     try:
         result = run_pipeline(
-            rt.store, rt.subscriptions.match, feed_id, [Entry.from_dict(e) for e in entries]
+            rt.store,
+            rt.subscriptions.match,
+            feed_id,
+            [Entry.from_dict(e) for e in entries],
+            rt.near_dups,
         )
     except TRANSIENT:
         raise

@@ -4,7 +4,6 @@ Redis together in the last tests."""
 
 from __future__ import annotations
 
-import pytest
 from redis import Redis
 
 from tests.classify.stories import HARBOUR, ORCHARD, SWAPS, record, spin
@@ -151,11 +150,6 @@ def test_the_pipeline_links_a_spun_copy_through_redis_and_the_store(store: Store
     assert stored.spin.evidence
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the store's exact-duplicate step overwrites cluster_id of a record with a new "
-    "text hash (fingerprint rows take r.id instead of r.cluster_id or r.id)",
-)
 def test_a_linked_copy_is_stored_in_its_originals_cluster(store: Store, redis_url):
     index = RedisNearDupIndex(Redis.from_url(redis_url))
     [original] = process_entries(

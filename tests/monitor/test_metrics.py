@@ -127,11 +127,14 @@ def test_task_families_count_every_task_once(scraped) -> None:
     failed = one(m, "ingest_tasks_total", task=name, state="failed")
 
     assert succeeded == len(list(SAMPLES.glob("*.xml")))  # one batch per feed
-    assert failed == 1  # the poison batch
+    retried = one(m, "ingest_tasks_total", task=name, state="retried")
+    # The poison entry: tried, retried within its budget, then failed for good.
+    assert (retried, failed) == (Settings().poison_retries, 1)
     assert one(m, "ingest_tasks_total", task=name, state="dead_lettered") == 1
-    assert one(m, "ingest_task_runtime_seconds_count", task=name) == succeeded + failed
+    runs = succeeded + retried + failed
+    assert one(m, "ingest_task_runtime_seconds_count", task=name) == runs
     waits = one(m, "ingest_task_queue_wait_seconds_count", queue="process")
-    assert waits == succeeded + failed
+    assert waits == runs
     assert one(m, "ingest_task_queue_wait_seconds_bucket", queue="process", le="+Inf") == waits
 
 

@@ -251,7 +251,10 @@ class Store:
     def _link_exact_duplicates(self, conn: Connection, records: list[ItemRecord]) -> None:
         """Point each record whose normalised text was seen before at the first holder."""
         by_hash = {r.text_hash: r for r in reversed(records) if r.text_hash}
-        rows = [{"text_hash": h, "item_id": r.id, "cluster_id": r.id} for h, r in by_hash.items()]
+        rows = [
+            {"text_hash": h, "item_id": r.id, "cluster_id": r.cluster_id or r.id}
+            for h, r in by_hash.items()
+        ]
         self._insert_ignore(conn, t.fingerprints, rows, ["text_hash"])
         owners: dict[str, tuple[str, str]] = {}
         for chunk in _chunks(list(by_hash), 500):
