@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from redis import Redis
 from starlette.testclient import TestClient
 
 from tests.factories import record, to_all
@@ -94,3 +95,14 @@ def test_a_feed_page_shows_its_last_error(runtime: Runtime, client: TestClient) 
 
 def test_an_unknown_feed_is_a_404(client: TestClient) -> None:
     assert client.get("/feeds/nope").status_code == 404
+
+
+def test_with_redis_down_the_overview_still_shows_the_store_and_says_why(
+    runtime: Runtime, client: TestClient
+) -> None:
+    runtime.redis = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+
+    page = client.get("/").text
+
+    assert "The broker (Redis) is unreachable" in page
+    assert figure(page, "items") == "0"

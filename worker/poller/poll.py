@@ -47,12 +47,11 @@ class PollStats:
     entries_unchanged: int = 0
     batches: int = 0
     errors: list[str] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)  # HTTP status of each fetch (0: none)
 
     def add(self, other: PollStats) -> None:
         for f in fields(self):
-            if f.name != "errors":
-                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-        self.errors.extend(other.errors)
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 def bounds_for(feed: FeedRow, settings: Settings) -> schedule.Bounds:
@@ -233,28 +232,33 @@ class Poller:
         if wait:  # over the host's budget: later, and not an error
             later = {"id": feed.id, "next_poll_at": utcnow() + timedelta(seconds=wait)}
             return later, PollStats(deferred=1)
+        s = self.settings
         async with self.gate.slot(host), self._all:
             now = utcnow()
+            result = await fetch(
+                self.client,
+                feed.location,
+                etag=feed.etag,
+                last_modified=feed.last_modified,
+                max_bytes=s.fetch_max_bytes,
+                total_timeout=s.fetch_total_timeout,
+            )
             try:
-                change, stats = await self.poll_one(feed, now)
+                change, stats = await self.outcome(feed, result, now)
             except Exception as exc:  # one feed's bug must not stop the others
                 log.exception("poll.crashed", feed=feed.url)
                 error = f"internal error: {type(exc).__name__}: {exc}"
-                change = failure_change(feed, error, errors.HARD, now, self.settings)
+                change = failure_change(feed, error, errors.HARD, now, s)
                 stats = PollStats(feeds_failed=1, errors=[f"{feed.url}: {error}"])
         stats.feeds_polled = 1
+        stats.statuses.append(result.status)
         return {"id": feed.id, "last_polled_at": now, **change}, stats
 
-    async def poll_one(self, feed: FeedRow, now: datetime) -> tuple[Change, PollStats]:
+    async def outcome(
+        self, feed: FeedRow, result: FetchResult, now: datetime
+    ) -> tuple[Change, PollStats]:
+        """What this fetch means for the feed, and the entries it brought (enqueued)."""
         s = self.settings
-        result = await fetch(
-            self.client,
-            feed.location,
-            etag=feed.etag,
-            last_modified=feed.last_modified,
-            max_bytes=s.fetch_max_bytes,
-            total_timeout=s.fetch_total_timeout,
-        )
         change = redirect_change(feed, result, s.redirect_confirmations)
         bounds = bounds_for(feed, s)
         hint = schedule.header_hint(result.headers, now)

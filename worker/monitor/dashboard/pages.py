@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -34,8 +35,14 @@ class Pages:
         self.rt = rt
 
     def overview(self, request: Request) -> Response:
-        snap = snapshot(self.rt)
+        """The store's figures even when Redis is down: then that is the first concern."""
         counts = self.rt.store.counts()
+        try:
+            snap = snapshot(self.rt)
+        except RedisError as exc:
+            worries = [f"The broker (Redis) is unreachable: {type(exc).__name__}: {exc}"]
+            return page(request, "overview.html", title="Overview", snap=None, counts=counts,
+                        concerns=worries)  # fmt: skip
         return page(
             request, "overview.html", title="Overview",
             snap=snap, counts=counts, concerns=concerns(snap, counts),
