@@ -7,7 +7,7 @@ literal in and a literal out, and so that an `Entry` can cross the broker as JSO
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table", "quote"]
@@ -159,9 +159,13 @@ class ItemRecord:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["blocks"] = [b.to_dict() for b in self.blocks]
-        return data
+        """Plain data in field order, built by hand: dataclasses.asdict deep-copies, and
+        this runs for every stored item."""
+        return {
+            name: _CONVERT[name](value) if name in _CONVERT else value
+            for name in _FIELDS
+            for value in (getattr(self, name),)
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ItemRecord:
@@ -175,3 +179,23 @@ class ItemRecord:
         data["topics"] = [Topic(**t) for t in data["topics"]]
         data["regions"] = [Region(**r) for r in data["regions"]]
         return cls(**data)
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in obj.__slots__}
+
+
+_FIELDS = tuple(f.name for f in fields(ItemRecord))
+_CONVERT: dict[str, Any] = {
+    "blocks": lambda blocks: [b.to_dict() for b in blocks],
+    "attribution": _plain,
+    "syndication": _plain,
+    "spin": lambda spin: {
+        "score": spin.score,
+        "is_spun": spin.is_spun,
+        "evidence": [_plain(e) for e in spin.evidence],
+    },
+    "topics": lambda topics: [{**_plain(t), "terms": list(t.terms)} for t in topics],
+    "regions": lambda regions: [_plain(r) for r in regions],
+    "warnings": list,
+}

@@ -65,17 +65,12 @@ class Screenshots:
     def __init__(self, driver: WebDriver, folder: Path) -> None:
         self.driver = driver
         self.folder = folder
-        self.paths: list[Path] = []
 
-    def take(self, name: str) -> list[Path]:
+    def take(self, name: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        taken = []
         for size, width, height, mobile in SIZES:
             emulate(self.driver, width, height, mobile)
             path = self.folder / f"{name}-{size}-{width}x{height}.png"
             self.driver.save_screenshot(str(path))
             print(f"screenshot: {path}")
-            taken.append(path)
         emulate(self.driver, *SIZES[0][1:])
-        self.paths.extend(taken)
-        return taken

@@ -92,3 +92,15 @@ def test_an_item_page_lists_every_version(runtime: Runtime, client: TestClient) 
 
 def test_an_unknown_item_is_a_404(client: TestClient) -> None:
     assert client.get("/items/0000").status_code == 404
+
+
+def test_a_link_that_is_not_http_is_shown_but_not_clickable(
+    runtime: Runtime, client: TestClient
+) -> None:
+    item = record("sly")
+    item.url = "javascript:alert(1)"
+    save(runtime, item)
+
+    page = client.get(f"/items/{item.id}").text
+
+    assert "javascript:alert(1)" in page and 'href="javascript:' not in page

@@ -39,22 +39,27 @@ class Pages:
         counts = self.rt.store.counts()
         try:
             snap = snapshot(self.rt)
+            worries = concerns(snap, counts)
         except RedisError as exc:
+            snap = None
             worries = [f"The broker (Redis) is unreachable: {type(exc).__name__}: {exc}"]
-            return page(request, "overview.html", title="Overview", snap=None, counts=counts,
-                        concerns=worries)  # fmt: skip
         return page(
-            request, "overview.html", title="Overview",
-            snap=snap, counts=counts, concerns=concerns(snap, counts),
-        )  # fmt: skip
+            request, "overview.html", title="Overview", snap=snap, counts=counts, concerns=worries
+        )
 
     def feeds(self, request: Request) -> Response:
         query = FeedQuery.from_params(request.query_params)
         every = self.rt.store.list_feeds()
         return page(
-            request, "feeds.html", title="Feeds", query=query, columns=COLUMNS,
-            feeds=feed_table(every, query), states=state_counts(every), total=len(every),
-        )  # fmt: skip
+            request,
+            "feeds.html",
+            title="Feeds",
+            query=query,
+            columns=COLUMNS,
+            feeds=feed_table(every, query),
+            states=state_counts(every),
+            total=len(every),
+        )
 
     def feed(self, request: Request) -> Response:
         found = self.rt.store.get_feed(request.path_params["feed_id"])
@@ -65,28 +70,39 @@ class Pages:
     def items(self, request: Request) -> Response:
         params = request.query_params
         return page(
-            request, "items.html", title="Items",
-            items=search_items(self.rt.store, item_filter(params)), limit=PAGE_SIZE,
+            request,
+            "items.html",
+            title="Items",
+            items=search_items(self.rt.store, item_filter(params)),
+            limit=PAGE_SIZE,
             form={name: params.get(name, "") for name in FIELDS},
             suggestions=suggestions(self.rt.store),
-        )  # fmt: skip
+        )
 
     def item(self, request: Request) -> Response:
         found = self.rt.store.get_item(request.path_params["item_id"])
         if found is None:
             return not_found(request, "There is no such item (expired by retention?).")
         return page(
-            request, "item.html", title=found.title, item=found,
-            feed_id=feed_id_for(found.feed), versions=item_history(self.rt.store, found.id),
-        )  # fmt: skip
+            request,
+            "item.html",
+            title=found.title,
+            item=found,
+            feed_id=feed_id_for(found.feed),
+            versions=item_history(self.rt.store, found.id),
+        )
 
     def dead_letters(self, request: Request) -> Response:
         show_all = request.query_params.get("show") == "all"
         letters = self.rt.store.dead_letters(include_replayed=show_all)
         return page(
-            request, "dead_letters.html", title="Dead letters",
-            letters=list(reversed(letters)), show_all=show_all, notice=notice(request),
-        )  # fmt: skip
+            request,
+            "dead_letters.html",
+            title="Dead letters",
+            letters=list(reversed(letters)),
+            show_all=show_all,
+            notice=notice(request),
+        )
 
     def dead_letter(self, request: Request) -> Response:
         found = self.rt.store.get_dead_letter(request.path_params["dl_id"])
@@ -94,9 +110,12 @@ class Pages:
             return not_found(request, "There is no such dead letter.")
         arguments = json.dumps(json.loads(found["args"]), indent=2, ensure_ascii=False)
         return page(
-            request, "dead_letter.html", title=f"Dead letter {found['id']}", letter=found,
+            request,
+            "dead_letter.html",
+            title=f"Dead letter {found['id']}",
+            letter=found,
             arguments=arguments[:ARGUMENTS_SHOWN],
-        )  # fmt: skip
+        )
 
     def purge_confirmation(self, request: Request) -> Response:
         count = len(self.rt.store.dead_letters(include_replayed=True))
@@ -104,10 +123,12 @@ class Pages:
 
     def subscriptions(self, request: Request) -> Response:
         return page(
-            request, "subscriptions.html", title="Subscriptions",
+            request,
+            "subscriptions.html",
+            title="Subscriptions",
             subscriptions=subscription_views(self.rt),
             failed=list_deliveries(self.rt.store, status="failed", limit=20),
-        )  # fmt: skip
+        )
 
 
 def notice(request: Request) -> str | None:

@@ -65,6 +65,11 @@ def percent(rate: float | None) -> str:
     return "–" if rate is None else f"{rate * 100:.1f} %"
 
 
+def web_url(value: object) -> bool:
+    """Only http(s) addresses become links: a feed may hand us `javascript:` as a URL."""
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
 env = Environment(
     loader=FileSystemLoader(TEMPLATES),
     autoescape=select_autoescape(["html"]),
@@ -73,6 +78,7 @@ env = Environment(
     lstrip_blocks=True,
 )
 env.filters.update(duration=duration, ago=ago, stamp=stamp, percent=percent)
+env.tests["web_url"] = web_url
 env.globals.update(nav=NAV, csrf_field=csrf.FIELD)
 
 
