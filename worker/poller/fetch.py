@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import urllib.request
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import brotli
 import httpx
 
 from worker import __version__
@@ -120,18 +122,76 @@ def fetch_local(path: Path, etag: str | None, max_bytes: int) -> FetchResult:
         return failure(f"cannot read {path}: {exc.strerror or exc}", HARD)
 
 
+class Inflater:
+    """Decodes a Content-Encoding stream under a size cap, and knows whether it ended.
+
+    httpx's own decoders return whatever a cut-off gzip or brotli stream held without
+    complaint; a feed cut in the middle must be an error, not a shorter feed.
+    """
+
+    def __init__(self, encoding: str, max_bytes: int) -> None:
+        self.encoding = encoding
+        self.left = max_bytes
+        if encoding in ("gzip", "x-gzip"):
+            self.z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self.z = None  # zlib-wrapped or raw: decided on the first bytes
+        elif encoding == "br":
+            self.br = brotli.Decompressor()
+        else:
+            raise httpx.DecodingError(f"unsupported Content-Encoding: {encoding}")
+
+    def feed(self, data: bytes) -> bytes:
+        if self.encoding == "br":
+            out = self.br.process(data)
+        else:
+            if self.z is None:
+                wbits = zlib.MAX_WBITS if data[:1] == b"\x78" else -zlib.MAX_WBITS
+                self.z = zlib.decompressobj(wbits)
+            try:
+                # max_length bounds what one chunk may expand to (bombs stop here).
+                out = self.z.decompress(self.z.unconsumed_tail + data, self.left + 1)
+            except zlib.error as exc:
+                raise httpx.DecodingError(f"corrupt {self.encoding} body: {exc}") from exc
+        self.left -= len(out)
+        if self.left < 0:
+            raise BodyTooLargeError
+        return out
+
+    def finish(self) -> None:
+        done = self.br.is_finished() if self.encoding == "br" else self.z is None or self.z.eof
+        if not done:
+            raise httpx.DecodingError(f"{self.encoding} body cut short: the transfer ended early")
+
+
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
     """The decoded body, refused as soon as it passes the cap (zip bombs included)."""
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding == "identity" and declared.isdigit() and int(declared) > max_bytes:
         raise BodyTooLargeError
+    inflater = None if encoding == "identity" else Inflater(encoding, max_bytes)
     chunks, size = [], 0
-    async for chunk in response.aiter_bytes():
+    async for raw in response.aiter_raw():
+        chunk = inflater.feed(raw) if inflater else raw
         size += len(chunk)
         if size > max_bytes:
             raise BodyTooLargeError
         chunks.append(chunk)
+    if inflater:
+        inflater.finish()
     return b"".join(chunks)
+
+
+def describe(exc: Exception) -> str:
+    """Transport errors often carry no message (a reset says nothing): name the event."""
+    plain = {
+        httpx.ReadError: "the connection broke while reading the answer (reset or closed)",
+        httpx.WriteError: "the connection broke while sending the request",
+        httpx.ConnectError: "could not connect",
+        httpx.RemoteProtocolError: "the server broke the HTTP protocol",
+    }
+    return f"{type(exc).__name__}: {str(exc) or plain.get(type(exc), 'no detail given')}"
 
 
 async def _get(
@@ -194,8 +254,8 @@ async def fetch(
     except httpx.DecodingError as exc:
         return failure(f"undecodable body: {exc}", HARD)
     except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-        return failure(f"{type(exc).__name__}: {exc}", HARD)
+        return failure(describe(exc), HARD)
     except httpx.TransportError as exc:  # DNS, refused, reset, protocol trouble
-        return failure(f"{type(exc).__name__}: {exc}", SOFT)
+        return failure(describe(exc), SOFT)
     except httpx.HTTPError as exc:
-        return failure(f"{type(exc).__name__}: {exc}", HARD)
+        return failure(describe(exc), HARD)
