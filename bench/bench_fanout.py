@@ -30,17 +30,11 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.factories import record  # noqa: E402
 from worker.fanout.relay import relay_pending  # noqa: E402
 from worker.fanout.subscriptions import Subscription, Subscriptions, Webhook  # noqa: E402
 from worker.fanout.webhooks import deliver_due, make_webhook_client  # noqa: E402
-from worker.record import (  # noqa: E402
-    Attribution,
-    Block,
-    ItemRecord,
-    Spin,
-    Syndication,
-    stable_id,
-)  # fmt: skip
+from worker.record import ItemRecord  # noqa: E402
 from worker.store.repository import Store  # noqa: E402
 
 SECRET = "whsec_" + base64.b64encode(b"bench-secret-bench-secret-bench!").decode()
@@ -50,28 +44,7 @@ CONCURRENCY = 20
 
 def records(n: int) -> list[ItemRecord]:
     text = "A paragraph of a news story about markets and policy. " * 40  # ~2 KB
-    return [
-        ItemRecord(
-            id=stable_id("bench", str(i)),
-            feed="bench",
-            entry_key=str(i),
-            url=None,
-            title=f"Story {i}",
-            author=None,
-            published_at=None,
-            language="en",
-            text=text,
-            blocks=[Block("paragraph", text)],
-            attribution=Attribution(),
-            syndication=Syndication(),
-            spin=Spin(),
-            topics=[],
-            regions=[],
-            content_hash=str(i),
-            text_hash=stable_id("t", str(i)),
-        )
-        for i in range(n)
-    ]
+    return [record(str(i), text=f"{text}{i}", content_hash=str(i), feed="bench") for i in range(n)]
 
 
 def seed(store: Store, subs: Subscriptions, n: int) -> None:

@@ -16,6 +16,8 @@ import pytest
 import redis
 
 from tests.support.feedserver import FeedServer
+from worker.runtime import Runtime
+from worker.settings import Settings
 from worker.store.repository import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,3 +106,24 @@ def feed_server(tmp_path: Path) -> Iterator[FeedServer]:
         (root / sample.name).write_bytes(sample.read_bytes())
     with FeedServer(root) as server:
         yield server
+
+
+@pytest.fixture
+def cli_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data dir for in-process `ingest` commands, on the embedded defaults."""
+    for name in ("INGEST_BROKER_URL", "INGEST_DATABASE_URL", "INGEST_FEEDS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("INGEST_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("INGEST_LOG_FORMAT", "json")
+    return tmp_path / "var"
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, redis_url: str) -> Runtime:
+    """A process runtime on a real Redis and a fresh SQLite store (HTTP and page tests)."""
+    settings = Settings(
+        data_dir=tmp_path, broker_url=redis_url, database_url=f"sqlite:///{tmp_path / 'i.db'}"
+    )
+    rt = Runtime(settings)
+    rt.store.migrate()
+    return rt

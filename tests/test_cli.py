@@ -10,26 +10,12 @@ from click.testing import CliRunner
 
 from tests.conftest import SAMPLES
 from tests.factories import record, to_all
+from tests.support.cli import ingest
 from worker.cli import main
 from worker.store.repository import Store, feed_id_for
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("INGEST_BROKER_URL", "INGEST_DATABASE_URL", "INGEST_FEEDS_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("INGEST_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("INGEST_LOG_FORMAT", "json")
-    return tmp_path / "var"
-
-
-def ingest(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
-def test_process_prints_one_json_record_per_entry(env: Path) -> None:
+def test_process_prints_one_json_record_per_entry(cli_data_dir: Path) -> None:
     lines = ingest("process", str(SAMPLES / "autoblog.xml")).splitlines()
 
     records = [json.loads(line) for line in lines]
@@ -37,7 +23,7 @@ def test_process_prints_one_json_record_per_entry(env: Path) -> None:
     assert all(r["attribution"]["source_url"] for r in records)
 
 
-def test_process_links_a_republished_copy_to_the_earlier_feed(env: Path) -> None:
+def test_process_links_a_republished_copy_to_the_earlier_feed(cli_data_dir: Path) -> None:
     out = ingest("process", str(SAMPLES / "autoblog.xml"), str(SAMPLES / "republisher.xml"))
 
     records = [json.loads(line) for line in out.splitlines()]
@@ -46,7 +32,7 @@ def test_process_links_a_republished_copy_to_the_earlier_feed(env: Path) -> None
     assert copies[0]["duplicate_of"] in {r["id"] for r in records[:3]}
 
 
-def test_feeds_added_are_listed_and_exported_as_opml(env: Path) -> None:
+def test_feeds_added_are_listed_and_exported_as_opml(cli_data_dir: Path) -> None:
     ingest("feeds", "add", "https://news.example.org/rss", "--category", "World")
 
     listed = json.loads(ingest("feeds", "list", "--json"))
@@ -57,7 +43,7 @@ def test_feeds_added_are_listed_and_exported_as_opml(env: Path) -> None:
     assert 'text="World"' in exported
 
 
-def test_an_opml_file_is_imported_once(env: Path, tmp_path: Path) -> None:
+def test_an_opml_file_is_imported_once(cli_data_dir: Path, tmp_path: Path) -> None:
     opml = tmp_path / "in.opml"
     opml.write_text(
         '<opml version="2.0"><body><outline text="A" xmlUrl="https://a.example/rss"/>'
@@ -68,7 +54,7 @@ def test_an_opml_file_is_imported_once(env: Path, tmp_path: Path) -> None:
     assert "imported 0 feeds" in ingest("feeds", "import", str(opml))
 
 
-def test_a_removed_feed_is_gone(env: Path) -> None:
+def test_a_removed_feed_is_gone(cli_data_dir: Path) -> None:
     ingest("feeds", "add", "https://news.example.org/rss")
 
     ingest("feeds", "remove", "https://news.example.org/rss")
@@ -76,9 +62,9 @@ def test_a_removed_feed_is_gone(env: Path) -> None:
     assert json.loads(ingest("feeds", "list", "--json")) == []
 
 
-def test_items_export_and_show_read_the_store(env: Path) -> None:
-    store = Store(f"sqlite:///{(env / 'ingest.db').resolve()}")
-    env.mkdir(parents=True)
+def test_items_export_and_show_read_the_store(cli_data_dir: Path) -> None:
+    store = Store(f"sqlite:///{(cli_data_dir / 'ingest.db').resolve()}")
+    cli_data_dir.mkdir(parents=True)
     store.migrate()
     stored = record("a")
     store.save_items(feed_id_for(stored.feed), [stored], to_all)
@@ -90,9 +76,9 @@ def test_items_export_and_show_read_the_store(env: Path) -> None:
     assert shown["title"] == stored.title
 
 
-def test_dead_letters_are_listed_shown_and_purged(env: Path) -> None:
-    env.mkdir(parents=True)
-    store = Store(f"sqlite:///{(env / 'ingest.db').resolve()}")
+def test_dead_letters_are_listed_shown_and_purged(cli_data_dir: Path) -> None:
+    cli_data_dir.mkdir(parents=True)
+    store = Store(f"sqlite:///{(cli_data_dir / 'ingest.db').resolve()}")
     store.migrate()
     dl_id = store.add_dead_letter("worker.tasks.process_entries", "t1", [[], {}], "Boom", "tb", 5)
 
@@ -102,7 +88,7 @@ def test_dead_letters_are_listed_shown_and_purged(env: Path) -> None:
 
 
 def test_status_reports_queues_workers_and_figures_as_json(
-    env: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch
+    cli_data_dir: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("INGEST_BROKER_URL", redis_url)
     from worker import runtime
@@ -119,16 +105,18 @@ def test_status_reports_queues_workers_and_figures_as_json(
     assert snapshot["counts"]["dead_letters"] == 0
 
 
-def _stored(env: Path, *records) -> Store:
-    env.mkdir(parents=True, exist_ok=True)
-    store = Store(f"sqlite:///{(env / 'ingest.db').resolve()}")
+def _stored(cli_data_dir: Path, *records) -> Store:
+    cli_data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(f"sqlite:///{(cli_data_dir / 'ingest.db').resolve()}")
     store.migrate()
     store.save_items(feed_id_for(records[0].feed), list(records), to_all)
     return store
 
 
-def test_items_search_prints_matching_records(env: Path) -> None:
-    _stored(env, record("a", text="Wildfires spread in the north."), record("b", text="Rain."))
+def test_items_search_prints_matching_records(cli_data_dir: Path) -> None:
+    _stored(
+        cli_data_dir, record("a", text="Wildfires spread in the north."), record("b", text="Rain.")
+    )
 
     found = [json.loads(x) for x in ingest("items", "search", "wildfires", "--format", "jsonl")
              .splitlines()]  # fmt: skip
@@ -136,8 +124,8 @@ def test_items_search_prints_matching_records(env: Path) -> None:
     assert [r["entry_key"] for r in found] == ["a"]
 
 
-def test_items_history_lists_every_version(env: Path) -> None:
-    store = _stored(env, record("a", text="Draft."))
+def test_items_history_lists_every_version(cli_data_dir: Path) -> None:
+    store = _stored(cli_data_dir, record("a", text="Draft."))
     store.save_items(feed_id_for(record().feed), [record("a", text="Fixed.", content_hash="h2")],
                      to_all)  # fmt: skip
 
@@ -148,7 +136,7 @@ def test_items_history_lists_every_version(env: Path) -> None:
 
 
 def test_webhooks_list_shows_endpoints_from_the_subscriptions_file(
-    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     subs = tmp_path / "subs.toml"
     subs.write_text(
@@ -165,7 +153,7 @@ def test_webhooks_list_shows_endpoints_from_the_subscriptions_file(
     assert "whsec_" not in ingest("webhooks", "list")
 
 
-def test_retention_refuses_to_run_when_turned_off(env: Path) -> None:
+def test_retention_refuses_to_run_when_turned_off(cli_data_dir: Path) -> None:
     result = CliRunner().invoke(main, ["retention", "--days", "0"])
 
     assert result.exit_code != 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
@@ -11,18 +9,7 @@ from starlette.testclient import TestClient
 from tests.factories import record, to_all
 from worker.monitor.http import create_app
 from worker.runtime import Runtime
-from worker.settings import Settings
 from worker.store.repository import feed_id_for
-
-
-@pytest.fixture
-def runtime(tmp_path: Path, redis_url: str) -> Runtime:
-    settings = Settings(
-        data_dir=tmp_path, broker_url=redis_url, database_url=f"sqlite:///{tmp_path / 'i.db'}"
-    )
-    rt = Runtime(settings)
-    rt.store.migrate()
-    return rt
 
 
 def test_healthz_answers_while_the_process_lives(runtime: Runtime) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from worker.classify.neardup import MemoryNearDupIndex
 from worker.pipeline import process_entries
-from worker.poller.fetch import FetchResult, fetch, local_path, make_client
+from worker.poller.fetch import FetchResult, client_for, fetch, local_path
 from worker.poller.parse import parse_feed
 from worker.record import ItemRecord
 from worker.settings import Settings
@@ -25,14 +25,14 @@ def feed_url(arg: str) -> str:
 
 
 async def _fetch(settings: Settings, url: str) -> FetchResult:
-    async with make_client(
-        allowed=settings.allowed_networks,
-        connect_timeout=settings.fetch_connect_timeout,
-        total_timeout=settings.fetch_total_timeout,
-        contact=settings.user_agent_contact,
-    ) as client:
+    async with client_for(settings) as client:
         return await fetch(
-            client, url, etag=None, last_modified=None, max_bytes=settings.fetch_max_bytes
+            client,
+            url,
+            etag=None,
+            last_modified=None,
+            max_bytes=settings.fetch_max_bytes,
+            total_timeout=settings.fetch_total_timeout,
         )
 
 

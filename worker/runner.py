@@ -28,7 +28,7 @@ from worker.fanout.relay import relay_pending
 from worker.monitor.http import create_app
 from worker.monitor.queues import queue_depths
 from worker.monitor.telemetry import count_fetch, count_stage, poller_heartbeat
-from worker.poller.fetch import make_client
+from worker.poller.fetch import client_for
 from worker.poller.opml import read_opml
 from worker.poller.poll import Poller, PollStats
 from worker.settings import Settings
@@ -219,15 +219,7 @@ class System:
         return Poller(self.rt.store, client, enqueue_celery, self.settings)
 
     def http_client(self):
-        s = self.settings
-        return make_client(
-            allowed=s.allowed_networks,
-            connect_timeout=s.fetch_connect_timeout,
-            total_timeout=s.fetch_total_timeout,
-            contact=s.user_agent_contact,
-            max_connections=s.fetch_concurrency,
-            proxy=s.http_proxy,
-        )
+        return client_for(self.settings)
 
     def install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()

@@ -12,12 +12,15 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import psutil
+import pytest
 import redis
 from sqlalchemy.exc import OperationalError
 
-from worker.app import app
+from worker import runtime as worker_runtime
+from worker.app import app, use_broker
 from worker.fanout.relay import relay_pending, stream_key
 from worker.fanout.subscriptions import Subscriptions
 from worker.monitor.queues import queue_depths
@@ -168,3 +171,28 @@ def kill_randomly(kills: int) -> Callable[[ChaosRun], None]:
             run.kill_one()
 
     return disrupt
+
+
+def configure(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str | None) -> Settings:
+    """Point this test process (and the workers it starts) at a throw-away system.
+
+    The defaults are the chaos runs' own: the catch-all subscription, JSON logs, a
+    visibility timeout short enough that a dead node's messages return in seconds.
+    `env` overrides them (INGEST_ prefix implied); None removes a variable.
+    """
+    values: dict[str, str | None] = {
+        "DATA_DIR": str(tmp_path),
+        "SUBSCRIPTIONS_FILE": str(tmp_path / "none.toml"),
+        "VISIBILITY_TIMEOUT": "10",
+        "LOG_FORMAT": "json",
+        **env,
+    }
+    for key, value in values.items():
+        if value is None:
+            monkeypatch.delenv(f"INGEST_{key}", raising=False)
+        else:
+            monkeypatch.setenv(f"INGEST_{key}", value)
+    monkeypatch.setattr(worker_runtime, "_runtime", None)
+    settings = Settings()
+    use_broker(settings.broker)
+    return settings

@@ -8,30 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos.harness import entries
+from tests.chaos.harness import configure, entries
 from worker import runtime
-from worker.app import use_broker
 from worker.runner import start_worker, stop_worker
-from worker.settings import Settings
 
 
 def test_poison_entries_are_dead_lettered_and_the_rest_flows_on(
     tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env = {
-        "INGEST_BROKER_URL": redis_url,
-        "INGEST_DATABASE_URL": f"sqlite:///{tmp_path / 'i.db'}",
-        "INGEST_DATA_DIR": str(tmp_path),
-        "INGEST_SUBSCRIPTIONS_FILE": str(tmp_path / "none.toml"),
-        "INGEST_VISIBILITY_TIMEOUT": "6",  # soft time limit 3 s: the hang is cut short
-        "INGEST_POISON_RETRIES": "1",
-        "INGEST_LOG_FORMAT": "json",
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setattr(runtime, "_runtime", None)
-    use_broker(redis_url)
-    settings = Settings()
+    settings = configure(
+        monkeypatch,
+        tmp_path,
+        BROKER_URL=redis_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'i.db'}",
+        VISIBILITY_TIMEOUT="6",  # soft time limit 3 s: the hang is cut short
+        POISON_RETRIES="1",
+    )
     rt = runtime.current()
     rt.store.migrate()
     batch = entries(10)

@@ -10,11 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.chaos.harness import ChaosRun
+from tests.chaos.harness import ChaosRun, configure
 from tests.support.tcp_proxy import TcpProxy
-from worker import runtime
-from worker.app import use_broker
-from worker.settings import Settings
 
 ITEMS = 1500
 OUTAGE_S = 30
@@ -26,25 +23,17 @@ def test_a_30_second_database_outage_is_ridden_out(
     real = urlsplit(postgres_url)
     proxy = TcpProxy((real.hostname, real.port or 5432))
     via_proxy = urlunsplit(real._replace(netloc=f"{real.username}@127.0.0.1:{proxy.port}"))
-    env = {
-        "INGEST_BROKER_URL": redis_url,
-        "INGEST_DATABASE_URL": via_proxy,
-        "INGEST_DATA_DIR": str(tmp_path),
-        "INGEST_SUBSCRIPTIONS_FILE": str(tmp_path / "none.toml"),
-        "INGEST_VISIBILITY_TIMEOUT": "20",
-        "INGEST_LOG_FORMAT": "json",
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setattr(runtime, "_runtime", None)
-    use_broker(redis_url)
+    settings = configure(
+        monkeypatch, tmp_path, BROKER_URL=redis_url, DATABASE_URL=via_proxy,
+        VISIBILITY_TIMEOUT="20",
+    )  # fmt: skip
 
     def outage(_run: ChaosRun) -> None:
         time.sleep(1.0)
         proxy.cut(OUTAGE_S)
 
     try:
-        outcome = ChaosRun(Settings(), random.Random(5)).run(ITEMS, outage, timeout=300)
+        outcome = ChaosRun(settings, random.Random(5)).run(ITEMS, outage, timeout=300)
     finally:
         proxy.close()
 

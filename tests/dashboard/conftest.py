@@ -15,20 +15,9 @@ from tests.dashboard.system import RunningSystem, start_system
 from tests.support.feedserver import FeedServer
 from worker.monitor.http import create_app
 from worker.runtime import Runtime
-from worker.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 ORIGIN = "http://testserver"  # the TestClient's own host
-
-
-@pytest.fixture
-def runtime(tmp_path: Path, redis_url: str) -> Runtime:
-    settings = Settings(
-        data_dir=tmp_path, broker_url=redis_url, database_url=f"sqlite:///{tmp_path / 'i.db'}"
-    )
-    rt = Runtime(settings)
-    rt.store.migrate()
-    return rt
 
 
 @pytest.fixture

@@ -18,12 +18,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
+from tests.chaos.harness import configure
 from tests.conftest import REDIS_BASE, SAMPLES
 from tests.support.feedserver import FeedServer
 from tests.support.webhook_receiver import WebhookReceiver
 from tests.test_end_to_end import write_opml
-from worker import runtime
-from worker.app import use_broker
 from worker.monitor import telemetry
 from worker.monitor.http import create_app
 from worker.runner import System, start_worker, stop_worker
@@ -54,20 +53,16 @@ def scraped(tmp_path_factory: pytest.TempPathFactory, redis_db: int):
             f'[subscriptions.hook]\nwebhook = {{ url = "{receiver.url}", secret = "{SECRET}" }}\n'
         )
         urls = [feed_server.url(p.name) for p in sorted(SAMPLES.glob("*.xml"))]
-        env = {
-            "INGEST_BROKER_URL": redis_url,
-            "INGEST_DATABASE_URL": f"sqlite:///{tmp / 'i.db'}",
-            "INGEST_DATA_DIR": str(tmp / "var"),
-            "INGEST_FEEDS_FILE": str(write_opml(tmp / "f.opml", urls)),
-            "INGEST_SUBSCRIPTIONS_FILE": str(subs),
-            "INGEST_ALLOW_NETWORKS": "127.0.0.0/8",
-            "INGEST_LOG_FORMAT": "json",
-        }
-        for key, value in env.items():
-            mp.setenv(key, value)
-        mp.setattr(runtime, "_runtime", None)
-        use_broker(redis_url)
-        settings = Settings()
+        settings = configure(
+            mp,
+            tmp,
+            BROKER_URL=redis_url,
+            DATABASE_URL=f"sqlite:///{tmp / 'i.db'}",
+            DATA_DIR=str(tmp / "var"),
+            FEEDS_FILE=str(write_opml(tmp / "f.opml", urls)),
+            SUBSCRIPTIONS_FILE=str(subs),
+            ALLOW_NETWORKS="127.0.0.0/8",
+        )
         workers = [start_worker(settings, ["-c", "1", "-n", f"w{i}@%h"]) for i in (1, 2)]
         try:
             system = System(settings)

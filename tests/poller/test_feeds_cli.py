@@ -5,36 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
 from rich.console import Console
 
-from worker.cli import main
+from tests.support.cli import ingest
 from worker.poller.opml import read_opml, write_opml
 from worker.store.repository import Store, utcnow
 
 URL = "https://news.example.org/rss"
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("INGEST_BROKER_URL", "INGEST_DATABASE_URL", "INGEST_FEEDS_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("INGEST_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("INGEST_LOG_FORMAT", "json")
-    return tmp_path / "var"
-
-
-def ingest(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
-def test_list_shows_errors_interval_and_next_poll(data_dir: Path, monkeypatch) -> None:
+def test_list_shows_errors_interval_and_next_poll(cli_data_dir: Path, monkeypatch) -> None:
     monkeypatch.setattr("worker.cli.console", Console(width=250))
     ingest("feeds", "add", URL)
-    store = Store(f"sqlite:///{data_dir / 'ingest.db'}")
+    store = Store(f"sqlite:///{cli_data_dir / 'ingest.db'}")
     store.feeds.update(
         store.get_feed(URL).id,
         status="error",
@@ -52,7 +35,7 @@ def test_list_shows_errors_interval_and_next_poll(data_dir: Path, monkeypatch) -
         assert shown in out
 
 
-def test_set_overrides_a_feeds_interval_bounds(data_dir: Path) -> None:
+def test_set_overrides_a_feeds_interval_bounds(cli_data_dir: Path) -> None:
     ingest("feeds", "add", URL)
 
     ingest("feeds", "set", URL, "--min-interval", "3600", "--max-interval", "7200")

@@ -22,6 +22,7 @@ import httpx
 from worker import __version__
 from worker.poller.errors import HARD, SOFT, kind_of_status
 from worker.poller.guard import BlockedAddressError, GuardedTransport, IPNetwork, Resolver, resolve
+from worker.settings import Settings
 
 MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -96,6 +97,18 @@ def make_client(
         timeout=httpx.Timeout(total_timeout, connect=connect_timeout),
         follow_redirects=False,
         headers={"User-Agent": user_agent(contact), "Accept-Encoding": "gzip, deflate, br"},
+    )
+
+
+def client_for(settings: Settings) -> httpx.AsyncClient:
+    """The guarded client as the settings describe it: the poller's and `ingest process`'s."""
+    return make_client(
+        allowed=settings.allowed_networks,
+        connect_timeout=settings.fetch_connect_timeout,
+        total_timeout=settings.fetch_total_timeout,
+        contact=settings.user_agent_contact,
+        max_connections=settings.fetch_concurrency,
+        proxy=settings.http_proxy,
     )
 
 
