@@ -136,7 +136,7 @@ def main() -> None:
     args = parser.parse_args()
     redis_url = os.environ.get("INGEST_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
     client = redis.Redis.from_url(redis_url)
-    client.flushdb()
+    client.flushdb(asynchronous=True)
     server = multiprocessing.Process(target=receiver, daemon=True)
     server.start()
     try:
@@ -149,14 +149,14 @@ def main() -> None:
             store.dispose()
             hook_url = args.database_url or f"sqlite:///{Path(tmp) / 'hooks.db'}"
             if args.database_url:
-                client.flushdb()
+                client.flushdb(asynchronous=True)
             store = Store(hook_url)
             store.migrate()
             hook_rate, post_rate = asyncio.run(bench_webhooks(store, client, args.webhooks))
             store.dispose()
     finally:
         server.terminate()
-        client.flushdb()
+        client.flushdb(asynchronous=True)
     kind = (args.database_url or "sqlite").split(":", 1)[0]
     print(f"events: {args.events} (~2.5 KB each), webhooks: {args.webhooks}, store: {kind}")
     print(f"{'measure':<52}{'rate/s':>10}{'ratio':>8}")

@@ -164,7 +164,7 @@ def main() -> None:
         broker_url = os.environ.get("INGEST_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
         server = None
         try:
-            redis.Redis.from_url(broker_url).flushdb()
+            redis.Redis.from_url(broker_url).flushdb(asynchronous=True)
         except redis.RedisError:
             broker_url = None
         settings = Settings(

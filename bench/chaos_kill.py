@@ -35,7 +35,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     redis_url = os.environ.get("INGEST_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
-    redis.Redis.from_url(redis_url).flushdb()
+    redis.Redis.from_url(redis_url).flushdb(asynchronous=True)
     with tempfile.TemporaryDirectory(prefix="ingest-chaos-") as tmp:
         os.environ.update(
             INGEST_BROKER_URL=redis_url,

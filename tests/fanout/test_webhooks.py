@@ -30,6 +30,19 @@ def receiver():
         yield r
 
 
+@pytest.fixture
+def subs(store: Store, redis_url: str, receiver: WebhookReceiver) -> Subscriptions:
+    """A webhook-only subscription to the receiver, with one event already relayed."""
+    hook = subs_for(receiver.url, SECRET)
+    enqueue_event(store, redis_url, hook)
+    return hook
+
+
+def wait_before_next_attempt(store: Store) -> timedelta:
+    due = only_delivery(store)["next_attempt_at"]
+    return due.replace(tzinfo=None) - utcnow().replace(tzinfo=None)
+
+
 def subs_for(url: str, *secrets: str) -> Subscriptions:
     return Subscriptions([Subscription("hook", stream=False, webhook=Webhook(url, secrets))])
 
@@ -68,10 +81,8 @@ def test_during_rotation_either_secret_verifies() -> None:
 
 
 async def test_an_event_is_delivered_signed_and_recorded(
-    store: Store, redis_url: str, receiver: WebhookReceiver
+    store: Store, subs: Subscriptions, receiver: WebhookReceiver
 ) -> None:
-    subs = subs_for(receiver.url, SECRET)
-    enqueue_event(store, redis_url, subs)
 
     stats = await deliver(store, subs)
 
@@ -92,18 +103,15 @@ async def test_a_webhook_only_subscription_adds_nothing_to_a_stream(
 
 
 async def test_a_server_error_is_retried_on_the_schedule_with_the_same_id(
-    store: Store, redis_url: str, receiver: WebhookReceiver
+    store: Store, subs: Subscriptions, receiver: WebhookReceiver
 ) -> None:
-    subs = subs_for(receiver.url, SECRET)
-    enqueue_event(store, redis_url, subs)
     receiver.script.append("500")
 
     await deliver(store, subs)
 
     d = only_delivery(store)
     assert (d["status"], d["attempts"], d["last_status"]) == ("pending", 1, 500)
-    wait = d["next_attempt_at"].replace(tzinfo=None) - utcnow().replace(tzinfo=None)
-    assert timedelta(seconds=3) < wait <= timedelta(seconds=6)
+    assert timedelta(seconds=3) < wait_before_next_attempt(store) <= timedelta(seconds=6)
     _make_due(store)
     await deliver(store, subs)
     assert only_delivery(store)["status"] == "delivered"
@@ -111,10 +119,8 @@ async def test_a_server_error_is_retried_on_the_schedule_with_the_same_id(
 
 
 async def test_a_timeout_is_recorded_and_retried(
-    store: Store, redis_url: str, receiver: WebhookReceiver
+    store: Store, subs: Subscriptions, receiver: WebhookReceiver
 ) -> None:
-    subs = subs_for(receiver.url, SECRET)
-    enqueue_event(store, redis_url, subs)
     receiver.script.append("sleep:2")
 
     await deliver(store, subs, timeout=0.5)
@@ -125,24 +131,18 @@ async def test_a_timeout_is_recorded_and_retried(
 
 
 async def test_429_honours_retry_after(
-    store: Store, redis_url: str, receiver: WebhookReceiver
+    store: Store, subs: Subscriptions, receiver: WebhookReceiver
 ) -> None:
-    subs = subs_for(receiver.url, SECRET)
-    enqueue_event(store, redis_url, subs)
     receiver.script.append("429:120")
 
     await deliver(store, subs)
 
-    d = only_delivery(store)
-    wait = d["next_attempt_at"].replace(tzinfo=None) - utcnow().replace(tzinfo=None)
-    assert timedelta(seconds=110) < wait <= timedelta(seconds=120)
+    assert timedelta(seconds=110) < wait_before_next_attempt(store) <= timedelta(seconds=120)
 
 
 async def test_410_disables_the_endpoint_without_losing_the_delivery(
-    store: Store, redis_url: str, receiver: WebhookReceiver
+    store: Store, subs: Subscriptions, receiver: WebhookReceiver
 ) -> None:
-    subs = subs_for(receiver.url, SECRET)
-    enqueue_event(store, redis_url, subs)
     receiver.script.append("410")
 
     stats = await deliver(store, subs)
@@ -156,10 +156,8 @@ async def test_410_disables_the_endpoint_without_losing_the_delivery(
 
 
 async def test_when_the_schedule_is_spent_the_delivery_fails_and_can_be_retried(
-    store: Store, redis_url: str, receiver: WebhookReceiver
+    store: Store, subs: Subscriptions, receiver: WebhookReceiver
 ) -> None:
-    subs = subs_for(receiver.url, SECRET)
-    enqueue_event(store, redis_url, subs)
     receiver.script.extend(["500"] * 10)
 
     for _ in range(10):
@@ -172,10 +170,8 @@ async def test_when_the_schedule_is_spent_the_delivery_fails_and_can_be_retried(
 
 
 async def test_a_webhook_on_a_private_address_is_refused(
-    store: Store, redis_url: str, receiver: WebhookReceiver
+    store: Store, subs: Subscriptions, receiver: WebhookReceiver
 ) -> None:
-    subs = subs_for(receiver.url, SECRET)
-    enqueue_event(store, redis_url, subs)
 
     await deliver(store, subs, allowed=())
 
