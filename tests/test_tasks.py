@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,19 @@ def test_a_single_entry_that_fails_becomes_a_dead_letter_with_its_reason(
     assert "TypeError" in letter["error"]
     assert letter["attempts"] == rt.settings.poison_retries + 1
     assert "Traceback" in letter["traceback"]
+
+
+def test_a_relay_that_leaves_a_backlog_hands_it_to_a_fresh_task(
+    rt: runtime.Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from worker import tasks
+
+    process_entries.apply(args=(feed_id_for("https://atom.example/feed"), entries()))
+    monkeypatch.setattr(tasks, "task_budget", lambda _task: 0)
+    monkeypatch.setattr(tasks, "relay_pending", partial(tasks.relay_pending, batch=1))
+    rt.redis.delete("fanout")
+
+    tasks.relay.apply()
+
+    assert rt.store.outbox_backlog() == 1
+    assert rt.redis.llen("fanout") == 1

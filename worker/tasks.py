@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import traceback
 from typing import Any
 
@@ -154,13 +155,22 @@ def split(feed_id: str, entries: list[dict], reason: str) -> dict[str, int]:
 
 @app.task(base=IngestTask, bind=True)
 def relay(self: IngestTask) -> int:
-    """Publish pending outbox rows to the subscription streams; wake the webhook sender."""
+    """Publish pending outbox rows to the subscription streams; wake the webhook sender.
+
+    It works within half its soft time limit and hands what is left to a fresh task.
+    """
     rt = runtime.current()
     sent, hooks = relay_pending(
-        rt.store, rt.redis, rt.subscriptions, maxlen=rt.settings.stream_maxlen
+        rt.store,
+        rt.redis,
+        rt.subscriptions,
+        maxlen=rt.settings.stream_maxlen,
+        budget_s=task_budget(self),
     )
     if hooks:
         deliver_webhooks.apply_async()
+    if sent and rt.store.outbox_backlog():
+        relay.apply_async()
     return sent
 
 
@@ -168,12 +178,24 @@ def relay(self: IngestTask) -> int:
 def deliver_webhooks(self: IngestTask) -> int:
     """Attempt the webhook deliveries that are due now (later ones wait in the database)."""
     rt = runtime.current()
-    return asyncio.run(send_due_webhooks(rt))
+    delivered, more = asyncio.run(send_due_webhooks(rt, budget_s=task_budget(self)))
+    if more:
+        deliver_webhooks.apply_async()
+    return delivered
 
 
-async def send_due_webhooks(rt: runtime.Runtime) -> int:
-    """Deliver until nothing is due; shared by the task and the poller's sweep."""
+def task_budget(task: Task) -> float:
+    """Half the soft time limit: a long drain is split over tasks, never cut by the limit."""
+    return float(task.app.conf.task_soft_time_limit) / 2
+
+
+async def send_due_webhooks(rt: runtime.Runtime, budget_s: float | None = None) -> tuple[int, bool]:
+    """Deliver until nothing is due or the budget is spent: (delivered, more may be due).
+
+    Shared by the task and the poller's sweep.
+    """
     total = 0
+    deadline = None if budget_s is None else time.monotonic() + budget_s
     async with make_webhook_client(rt.settings.allowed_networks) as client:
         while True:
             stats = await deliver_due(rt.store, rt.subscriptions, client)
@@ -181,7 +203,9 @@ async def send_due_webhooks(rt: runtime.Runtime) -> int:
             total += stats.delivered
             count_stage(rt.redis, "delivered", stats.delivered)
             if not done:
-                return total
+                return total, False
+            if deadline is not None and time.monotonic() >= deadline:
+                return total, True
 
 
 @app.task(name="worker.tasks.noop")

@@ -63,3 +63,13 @@ def test_a_relay_finding_the_lock_taken_publishes_nothing(store: Store, redis_ur
     assert relay_pending(store, r, ALL, maxlen=1000) == (0, 0)
     assert store.outbox_backlog() == 2
     held.release()
+
+
+def test_a_spent_time_budget_stops_the_relay_after_one_batch(store: Store, redis_url: str) -> None:
+    r = redis.Redis.from_url(redis_url)
+    store.save_items(FEED_ID, _records(3), to_all)
+
+    published, _hooks = relay_pending(store, r, ALL, maxlen=1000, batch=1, budget_s=0)
+
+    assert published == 1
+    assert store.outbox_backlog() == 2

@@ -11,6 +11,7 @@ One relay publishes at a time (a Redis lock), so ids always arrive in order.
 from __future__ import annotations
 
 import contextlib
+import time
 
 import structlog
 from redis import Redis
@@ -83,12 +84,18 @@ def relay_pending(
     maxlen: int,
     lock_ttl: float = 30,
     batch: int = 1000,
+    budget_s: float | None = None,
 ) -> tuple[int, int]:
-    """Drain the outbox while holding the relay lock; a busy lock means another relay runs."""
+    """Drain the outbox while holding the relay lock; a busy lock means another relay runs.
+
+    With a time budget it stops after the batch that spends it (whatever is left stays
+    in the outbox for the next relay), so a task never runs into its time limit.
+    """
     lock = redis.lock(LOCK_KEY, timeout=lock_ttl, blocking=False)
     if not lock.acquire():
         return 0, 0
     sent = hooks = 0
+    deadline = None if budget_s is None else time.monotonic() + budget_s
     try:
         while True:
             n, h = relay_once(store, redis, subs, maxlen=maxlen, batch=batch)
@@ -96,6 +103,8 @@ def relay_pending(
                 break
             sent, hooks = sent + n, hooks + h
             lock.extend(lock_ttl, replace_ttl=True)
+            if deadline is not None and time.monotonic() >= deadline:
+                break
     finally:
         with contextlib.suppress(LockError):  # expired meanwhile: nothing to release
             lock.release()
