@@ -114,9 +114,7 @@ def serve() -> None:
     settings = _settings()
     with embedded.broker_available(settings):
         use_broker(settings.broker)
-        rt = runtime.current()
-        rt.settings = settings
-        server = http_server(rt)
+        server = http_server(runtime.use(settings))
         server.install_signal_handlers = lambda: None
         asyncio.run(server.serve())
 
@@ -535,8 +533,7 @@ def notifications_tail(
 
     settings = _settings()
     with embedded.broker_available(settings):
-        rt = runtime.current()
-        rt.settings = settings
+        rt = runtime.use(settings)
         for event in tail(
             rt.redis,
             subscription,

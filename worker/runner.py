@@ -122,8 +122,7 @@ class System:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.rt = runtime.current()
-        self.rt.settings = settings
+        self.rt = runtime.use(settings)
         self.stopping = asyncio.Event()
 
     def load_feeds(self) -> None:

@@ -70,3 +70,14 @@ def current() -> Runtime:
     if _runtime is None or _pid != os.getpid():
         _runtime, _pid = Runtime(), os.getpid()
     return _runtime
+
+
+def use(settings: Settings) -> Runtime:
+    """Make a fresh runtime on these settings this process's own, and return it.
+
+    Fresh, not re-configured: a runtime's store and Redis client are built from its
+    settings on first use, so swapping settings under them would leave stale ones.
+    """
+    global _runtime, _pid
+    _runtime, _pid = Runtime(settings), os.getpid()
+    return _runtime

@@ -137,7 +137,8 @@ def test_fetch_records_reads_stored_records_by_id(store: Store):
     assert fetch_records(store.engine, [stored.id, "missing"]) == {stored.id: stored}
 
 
-def test_the_pipeline_links_a_spun_copy_through_redis_and_the_store(store: Store, redis_url):
+def original_then_spun_copy(store: Store, redis_url: str) -> tuple[ItemRecord, ItemRecord]:
+    """Ingest a story, then a spun copy of it from another site, through the pipeline."""
     index = RedisNearDupIndex(Redis.from_url(redis_url))
     [original] = process_entries(
         store, lambda _r: (), feed_id_for(ORIGIN), [entry(ORIGIN, "a", HARBOUR)], index
@@ -145,17 +146,16 @@ def test_the_pipeline_links_a_spun_copy_through_redis_and_the_store(store: Store
     [copy] = process_entries(
         store, lambda _r: (), feed_id_for(COPIER), [entry(COPIER, "b", spin(HARBOUR))], index
     ).records
+    return original, copy
+
+
+def test_the_pipeline_links_a_spun_copy_through_redis_and_the_store(store: Store, redis_url):
+    original, copy = original_then_spun_copy(store, redis_url)
     stored = store.get_item(copy.id)
     assert stored.duplicate_of == original.id and stored.syndication.is_syndicated
     assert stored.spin.evidence
 
 
 def test_a_linked_copy_is_stored_in_its_originals_cluster(store: Store, redis_url):
-    index = RedisNearDupIndex(Redis.from_url(redis_url))
-    [original] = process_entries(
-        store, lambda _r: (), feed_id_for(ORIGIN), [entry(ORIGIN, "a", HARBOUR)], index
-    ).records
-    [copy] = process_entries(
-        store, lambda _r: (), feed_id_for(COPIER), [entry(COPIER, "b", spin(HARBOUR))], index
-    ).records
+    original, copy = original_then_spun_copy(store, redis_url)
     assert store.get_item(copy.id).cluster_id == original.cluster_id

@@ -13,8 +13,7 @@ from worker.settings import Settings
 
 
 def collect(settings: Settings) -> dict[str, Any]:
-    rt = runtime.current()
-    rt.settings = settings
+    rt = runtime.use(settings)
     feeds = rt.store.list_feeds()
     states = sorted({f.status for f in feeds} | {"ok", "error", "new"})
     return {

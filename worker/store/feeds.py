@@ -103,7 +103,7 @@ class FeedStore:
         ]
         with self.engine.begin() as conn:
             before = conn.scalar(select(func.count()).select_from(t.feeds))
-            self.store._insert_ignore(conn, t.feeds, rows, ["url"])
+            self.store.insert_ignore(conn, t.feeds, rows, ["url"])
             after = conn.scalar(select(func.count()).select_from(t.feeds))
         return int(after - before)
 
@@ -202,7 +202,7 @@ class FeedStore:
 
     def save_links(self, feed_id: str, links: dict[str, str]) -> None:
         row = {"feed_id": feed_id, "links": json.dumps(links), "updated_at": utcnow()}
-        stmt = self.store._insert(t.feed_identities)
+        stmt = self.store.insert(t.feed_identities)
         with self.engine.begin() as conn:
             conn.execute(
                 stmt.on_conflict_do_update(

@@ -103,15 +103,18 @@ class Store:
 
     # -- portable upserts -------------------------------------------------------------
 
-    def _insert(self, table: t.Table) -> Any:
+    def insert(self, table: t.Table) -> Any:
+        """An INSERT that knows ON CONFLICT in this engine's dialect (every store module
+        upserts through it, so SQLite and PostgreSQL stay interchangeable)."""
         dialect = postgresql if self.dialect == "postgresql" else sqlite
         return dialect.insert(table)
 
-    def _insert_ignore(
+    def insert_ignore(
         self, conn: Connection, table: t.Table, rows: list[dict], keys: list[str]
     ) -> None:
+        """Insert the rows whose keys are not there yet: the idempotent write."""
         if rows:
-            conn.execute(self._insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+            conn.execute(self.insert(table).on_conflict_do_nothing(index_elements=keys), rows)
 
     # -- feeds (worker.store.feeds owns them) ----------------------------------------
 
@@ -195,7 +198,7 @@ class Store:
                 for record in fresh
                 for name in match(record)
             ]
-            self._insert_ignore(conn, t.outbox, events, ["item_id", "version", "subscription"])
+            self.insert_ignore(conn, t.outbox, events, ["item_id", "version", "subscription"])
             result.events = len(events)
             seen = [
                 {
@@ -207,7 +210,7 @@ class Store:
                 }
                 for r in records
             ]
-            stmt = self._insert(t.seen_entries)
+            stmt = self.insert(t.seen_entries)
             conn.execute(
                 stmt.on_conflict_do_update(
                     index_elements=["feed_id", "entry_key"],
@@ -229,7 +232,7 @@ class Store:
             {"item_id": r.id, "version": r.version, "record": dumped[r.id], "created_at": now}
             for r in records
         ]
-        self._insert_ignore(conn, t.item_versions, versions, ["item_id", "version"])
+        self.insert_ignore(conn, t.item_versions, versions, ["item_id", "version"])
         conn.execute(delete(t.item_labels).where(t.item_labels.c.item_id.in_(ids)))
         labels = {
             (r.id, kind, label.code): label.score
@@ -261,7 +264,7 @@ class Store:
             {"text_hash": h, "item_id": r.id, "cluster_id": r.cluster_id or r.id}
             for h, r in by_hash.items()
         ]
-        self._insert_ignore(conn, t.fingerprints, rows, ["text_hash"])
+        self.insert_ignore(conn, t.fingerprints, rows, ["text_hash"])
         owners: dict[str, tuple[str, str]] = {}
         for chunk in _chunks(list(by_hash), 500):
             fp = t.fingerprints.c
@@ -320,7 +323,7 @@ class Store:
             if not rows:
                 return
             subs = sorted({s for _, s in rows})
-            self._insert_ignore(
+            self.insert_ignore(
                 conn,
                 t.relay_cursors,
                 [{"subscription": s, "last_stream_seq": 0} for s in subs],

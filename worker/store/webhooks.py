@@ -43,7 +43,7 @@ def schedule(store: Store, conn: Connection, events: Sequence[tuple[str, str, st
         }
         for event_id, sub, payload in events
     ]
-    store._insert_ignore(conn, t.webhook_deliveries, rows, ["event_id"])
+    store.insert_ignore(conn, t.webhook_deliveries, rows, ["event_id"])
 
 
 def claim_due(store: Store, *, limit: int, lease: timedelta) -> list[Delivery]:
@@ -118,7 +118,7 @@ def record_attempt(
 def set_endpoint_disabled(store: Store, subscription: str, reason: str | None) -> None:
     """Disable (reason given) or re-enable (None) a subscription's endpoint."""
     with store.engine.begin() as conn:
-        store._insert_ignore(
+        store.insert_ignore(
             conn, t.webhook_endpoints, [{"subscription": subscription}], ["subscription"]
         )
         conn.execute(
