@@ -147,7 +147,7 @@ def main() -> None:
                 process_entries.apply_async(("load-feed", batch), producer=producer)
         wait(lambda: processed() >= n and idle(rt))
         seconds = time.perf_counter() - t0
-        stored = rt.store.counts()["items"]
+        stored = rt.store.counts(exact=True)["items"]
         sampler.stop.set()
         sampler.join()
     finally:

@@ -21,7 +21,12 @@ from worker import runtime
 from worker.app import app
 from worker.fanout.relay import relay_pending
 from worker.fanout.webhooks import deliver_due, make_webhook_client
-from worker.monitor.telemetry import count_stage, record_task
+from worker.monitor.telemetry import (
+    count_processed,
+    count_stage,
+    count_webhook_attempts,
+    record_task,
+)
 from worker.pipeline import process_entries as run_pipeline
 from worker.record import Entry
 
@@ -140,7 +145,7 @@ def process_entries(self: IngestTask, feed_id: str, entries: list[dict]) -> dict
         if self.request.retries < rt.settings.poison_retries:
             raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
         raise
-    count_stage(rt.redis, "processed", len(entries))
+    count_processed(rt.redis, len(entries), result.records)
     if result.events:
         relay.apply_async()
     return {"created": result.created, "updated": result.updated, "events": result.events}
@@ -199,10 +204,10 @@ async def send_due_webhooks(rt: runtime.Runtime, budget_s: float | None = None) 
     async with make_webhook_client(rt.settings.allowed_networks) as client:
         while True:
             stats = await deliver_due(rt.store, rt.subscriptions, client)
-            done = stats.delivered + stats.retried + stats.failed
             total += stats.delivered
             count_stage(rt.redis, "delivered", stats.delivered)
-            if not done:
+            count_webhook_attempts(rt.redis, stats.delivered, stats.attempts - stats.delivered)
+            if not stats.attempts:
                 return total, False
             if deadline is not None and time.monotonic() >= deadline:
                 return total, True

@@ -145,7 +145,7 @@ class ChaosRun:
             for _id, fields in client.xrange(stream_key(sub.name))
         ]
         depths, unacked = queue_depths(self.rt.celery, client)
-        counts = self.rt.store.counts()
+        counts = self.rt.store.counts(exact=True)
         with self.rt.store.engine.connect() as conn:
             updated = conn.scalar(select(func.count()).where(t.items.c.version > 1))
         return Outcome(

@@ -152,12 +152,13 @@ def test_item_families_match_the_store(scraped) -> None:
         topics = dict(conn.execute(by_topic.group_by(labels.code)).all())
         by_language = select(t.items.c.language, func.count()).group_by(t.items.c.language)
         languages = dict(conn.execute(by_language).all())
-    assert {k[0][1]: v for k, v in m["ingest_items_by_topic"].items()} == topics
-    assert {k[0][1]: v for k, v in m["ingest_items_by_language"].items()} == {
+    labelled = m["ingest_items_labelled_total"]
+    assert {k[1][1]: v for k, v in labelled.items() if k[0][1] == "topic"} == topics
+    assert {k[1][1]: v for k, v in labelled.items() if k[0][1] == "language"} == {
         (code or "unknown"): n for code, n in languages.items()
     }
     spun = db_count(rt, select(func.count()).where(t.items.c.spun.is_(True)))
-    assert one(m, "ingest_items_spun") == spun
+    assert labelled.get((("kind", "spin"), ("label", "spun")), 0) == spun
 
 
 def test_fanout_families(scraped) -> None:
@@ -167,7 +168,8 @@ def test_fanout_families(scraped) -> None:
     assert one(m, "ingest_outbox_backlog") == 0
     assert one(m, "ingest_stream_length", subscription="all") == items
     assert one(m, "ingest_stream_pending", subscription="all") == 2
-    assert one(m, "ingest_webhook_deliveries", status="delivered") == items
+    assert one(m, "ingest_webhook_deliveries", status="pending") == 0
+    assert one(m, "ingest_webhook_deliveries", status="failed") == 0
     assert one(m, "ingest_webhook_attempts_total", result="ok") == len(receiver.received)
     assert one(m, "ingest_dead_letters") == 1
 

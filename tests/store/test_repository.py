@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import text
+
 from tests.factories import record, to_all
+from worker.store import repository
 from worker.store.repository import Store, feed_id_for
 
 FEED_ID = feed_id_for("https://news.example.org/feed.xml")
@@ -94,3 +98,32 @@ def test_a_dead_letter_keeps_its_arguments_and_error(store: Store) -> None:
 
     assert (found["task"], found["error"], found["attempts"]) == ("t", "ValueError: bad", 3)
     assert store.counts()["dead_letters"] == 1
+
+
+def test_counts_are_exact_while_the_tables_are_small(store: Store) -> None:
+    store.save_items(FEED_ID, [record("a"), record("b", text="Other.")], to_all)
+
+    counts = store.counts()
+
+    assert (counts["items"], counts["estimated"]) == (2, 0)
+
+
+def test_large_tables_are_counted_from_postgresql_statistics(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(postgres_url)
+    store.migrate()
+    # Three copies of one text: the second and third become duplicates of the first.
+    same = [record(f"same-{i}", text="One story, three feeds.") for i in range(3)]
+    store.save_items(FEED_ID, [*same, *(record(f"k{i}", text=f"Story {i}.") for i in range(7))],
+                     to_all)  # fmt: skip
+    with store.engine.begin() as conn:
+        conn.execute(text("ANALYZE items; ANALYZE outbox"))
+    monkeypatch.setattr(repository, "ESTIMATE_ABOVE", 5)
+
+    counts = store.counts()
+
+    assert counts["estimated"] == 1
+    assert (counts["items"], counts["duplicates"], counts["events_sent"]) == (10, 2, 0)
+    assert store.counts(exact=True)["estimated"] == 0
+    store.dispose()

@@ -84,6 +84,7 @@ def next_delay(attempts_done: int, retry_after: float | None = None) -> float | 
 
 @dataclass(slots=True)
 class DeliveryStats:
+    attempts: int = 0
     delivered: int = 0
     retried: int = 0
     failed: int = 0
@@ -171,6 +172,7 @@ async def deliver_due(
     async def attempt(d: db.Delivery) -> None:
         async with gate:
             outcome = await deliver_one(store, client, subs, d)
+        stats.attempts += 1
         if outcome == "delivered":
             stats.delivered += 1
         elif outcome == "retry":

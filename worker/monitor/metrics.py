@@ -2,7 +2,8 @@
 
 Nothing is counted in this process's memory: counters and histograms live in Redis
 (worker.monitor.telemetry), states and backlogs in the database, so the figures are the
-same whichever process serves /metrics and however many workers run. Label values are
+same whichever process serves /metrics and however many workers run. A scrape never
+scans a table that grows with the items: those figures are counters or estimates. Label values are
 bounded: queues, task names, stages, status classes, subscriptions, the taxonomy's
 topic codes, and the most common languages.
 """
@@ -28,6 +29,7 @@ from worker.runtime import Runtime
 from worker.store import tables as t
 
 MAX_LANGUAGES = 20  # the rest are summed under "other"
+OPEN_DELIVERIES = ("pending", "failed")
 
 
 def gauge(name: str, doc: str, value: float | None = None, labels: list[str] | None = None):
@@ -42,6 +44,7 @@ class IngestCollector(Collector):
         yield from self.broker()
         yield from self.tasks()
         yield from self.store()
+        yield from self.labels()
         yield from self.streams()
 
     def broker(self) -> Iterator[Metric]:
@@ -101,58 +104,58 @@ class IngestCollector(Collector):
         yield stages
 
     def store(self) -> Iterator[Metric]:
+        """Cheap at any size: estimated or indexed counts, and no scan of the items."""
         store = self.runtime.store
         counts = store.counts()
-        yield gauge("ingest_items", "Items stored", counts["items"])
+        yield gauge("ingest_items", "Items stored (planner estimate on large tables)",
+                    counts["items"])  # fmt: skip
         yield gauge("ingest_outbox_backlog", "Outbox rows not yet published",
                     counts["outbox_backlog"])  # fmt: skip
         yield gauge("ingest_dead_letters", "Dead letters not replayed", counts["dead_letters"])
-        labels, items, feeds, hooks = t.item_labels.c, t.items.c, t.feeds.c, t.webhook_deliveries.c
-        wa = t.webhook_attempts.c
+        feeds, hooks = t.feeds.c, t.webhook_deliveries.c
         with store.engine.connect() as conn:
-            by_topic = conn.execute(
-                select(labels.code, func.count())
-                .where(labels.kind == "topic")
-                .group_by(labels.code)
-            ).all()
-            by_lang = conn.execute(
-                select(items.language, func.count())
-                .group_by(items.language)
-                .order_by(func.count().desc())
-            ).all()
-            spun = conn.scalar(select(func.count()).where(items.spun.is_(True)))
             by_state = conn.execute(select(feeds.status, func.count()).group_by(feeds.status)).all()
-            by_status = conn.execute(
-                select(hooks.status, func.count()).group_by(hooks.status)
+            # Delivered ones are the stage counter; these are the few still at stake.
+            open_hooks = conn.execute(
+                select(hooks.status, func.count())
+                .where(hooks.status.in_(OPEN_DELIVERIES))
+                .group_by(hooks.status)
             ).all()
-            attempts = conn.execute(
-                select((wa.status_code.between(200, 299)).label("ok"), func.count()).group_by("ok")
-            ).all()
-        topic = gauge("ingest_items_by_topic", "Items per topic code", labels=["topic"])
-        for code, n in by_topic:
-            topic.add_metric([code], n)
-        yield topic
-        lang = gauge("ingest_items_by_language", "Items per language", labels=["language"])
-        for code, n in by_lang[:MAX_LANGUAGES]:
-            lang.add_metric([code or "unknown"], n)
-        if rest := sum(n for _, n in by_lang[MAX_LANGUAGES:]):
-            lang.add_metric(["other"], rest)
-        yield lang
-        yield gauge("ingest_items_spun", "Items judged machine-spun", spun or 0)
         state = gauge("ingest_feeds", "Feeds by state", labels=["state"])
         for name, n in by_state:
             state.add_metric([name], n)
         yield state
-        status = gauge("ingest_webhook_deliveries", "Webhook deliveries by status",
+        status = gauge("ingest_webhook_deliveries", "Webhook deliveries not delivered, by status",
                        labels=["status"])  # fmt: skip
-        for name, n in by_status:
-            status.add_metric([name], n)
+        found = dict(open_hooks)
+        for name in OPEN_DELIVERIES:
+            status.add_metric([name], found.get(name, 0))
         yield status
-        results = CounterMetricFamily("ingest_webhook_attempts", "Webhook attempts by result",
-                                      labels=["result"])  # fmt: skip
-        for ok, n in attempts:
-            results.add_metric(["ok" if ok else "error"], n)
-        yield results
+
+    def labels(self) -> Iterator[Metric]:
+        """Counted as items are stored (worker.monitor.telemetry.count_processed)."""
+        redis = self.runtime.redis
+        labelled = CounterMetricFamily(
+            "ingest_items_labelled", "Item versions stored, by label", labels=["kind", "label"]
+        )
+        languages: list[tuple[str, int]] = []
+        for field, n in sorted(tm.hash_counts(redis, tm.LABELS).items()):
+            kind, _, label = field.partition("|")
+            if kind == "language":
+                languages.append((label, n))
+            else:
+                labelled.add_metric([kind, label], n)
+        languages.sort(key=lambda pair: -pair[1])
+        for label, n in languages[:MAX_LANGUAGES]:
+            labelled.add_metric(["language", label], n)
+        if rest := sum(n for _, n in languages[MAX_LANGUAGES:]):
+            labelled.add_metric(["language", "other"], rest)
+        yield labelled
+        attempts = CounterMetricFamily("ingest_webhook_attempts", "Webhook attempts by result",
+                                       labels=["result"])  # fmt: skip
+        for result, n in sorted(tm.hash_counts(redis, tm.WEBHOOK_ATTEMPTS).items()):
+            attempts.add_metric([result], n)
+        yield attempts
 
     def streams(self) -> Iterator[Metric]:
         redis = self.runtime.redis

@@ -10,6 +10,7 @@ from rich.table import Table
 from worker import runtime
 from worker.monitor.telemetry import snapshot
 from worker.settings import Settings
+from worker.store.repository import ESTIMABLE
 
 
 def collect(settings: Settings) -> dict[str, Any]:
@@ -49,6 +50,10 @@ def render(console: Console, snap: dict[str, Any]) -> None:
     figures = Table(title="figures")
     figures.add_column("what")
     figures.add_column("count", justify="right")
-    for key, value in {**snap["feeds"], **snap["counts"]}.items():
+    counts = dict(snap["counts"])
+    about = "~" if counts.pop("estimated") else ""  # planner statistics on large tables
+    for key, value in snap["feeds"].items():
         figures.add_row(key, str(value))
+    for key, value in counts.items():
+        figures.add_row(key, f"{about}{value}" if key in ESTIMABLE else str(value))
     console.print(figures)

@@ -4,7 +4,8 @@ and the history survives a restart of any of them.
 Counters and histograms are Redis hashes incremented in one pipeline per event; the
 per-minute throughput counters are keys that expire after two hours. Workers announce
 themselves with a heartbeat key that expires, so a dead worker really disappears.
-Label values are bounded by construction: task names, queue names, stages, classes.
+Label values are bounded by construction: task names, queue names, stages, classes,
+the taxonomy's topic codes and the detector's languages.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import contextlib
 import functools
 import json
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -22,11 +24,14 @@ from redis.exceptions import RedisError
 from worker.monitor.queues import queue_depths, redis_queue_names
 
 if TYPE_CHECKING:
+    from worker.record import ItemRecord
     from worker.runtime import Runtime
 
 TASKS = "ingest:m:tasks"  # field "task|state"
 FETCHES = "ingest:m:fetches"  # field status class
 STAGES = "ingest:m:stages"  # field stage
+LABELS = "ingest:m:labels"  # field "kind|label": item versions stored with that label
+WEBHOOK_ATTEMPTS = "ingest:m:webhook_attempts"  # field ok|error
 RUNTIME = "ingest:m:runtime:"  # + task; fields: bucket bounds, "sum", "count"
 WAIT = "ingest:m:wait:"  # + queue
 THROUGHPUT = "ingest:tp:"  # + "<stage>:<minute>"
@@ -97,6 +102,32 @@ def count_stage(redis: Redis, stage: str, n: int) -> None:
         pipe = redis.pipeline(transaction=False)
         _count_stage(pipe, stage, n, time.time())
         pipe.execute()
+
+
+@safely
+def count_processed(redis: Redis, entries: int, stored: Iterable[ItemRecord]) -> None:
+    """The processed stage and, per label, the item versions stored with it: /metrics
+    reads these counters instead of grouping the ever-growing items table per scrape."""
+    pipe = redis.pipeline(transaction=False)
+    _count_stage(pipe, "processed", entries, time.time())
+    labels: Counter[str] = Counter()
+    for record in stored:
+        labels[f"language|{record.language or 'unknown'}"] += 1
+        labels.update(f"topic|{topic.code}" for topic in record.topics)
+        if record.spin.is_spun:
+            labels["spin|spun"] += 1
+    for field, n in labels.items():
+        pipe.hincrby(LABELS, field, n)
+    pipe.execute()
+
+
+@safely
+def count_webhook_attempts(redis: Redis, ok: int, error: int) -> None:
+    pipe = redis.pipeline(transaction=False)
+    for field, n in (("ok", ok), ("error", error)):
+        if n:
+            pipe.hincrby(WEBHOOK_ATTEMPTS, field, n)
+    pipe.execute()
 
 
 @safely

@@ -79,6 +79,10 @@ class OutboxEvent:
     payload: str
 
 
+#: Above this many items, `Store.counts` reads PostgreSQL's estimates instead of COUNT(*).
+ESTIMATE_ABOVE = 100_000
+ESTIMABLE = ("items", "duplicates", "events_sent")
+
 Matcher = Callable[[ItemRecord], Sequence[str]]
 """Given a record, the names of the subscriptions it goes to."""
 
@@ -432,22 +436,61 @@ class Store:
 
     # -- figures ----------------------------------------------------------------------
 
-    def counts(self) -> dict[str, int]:
-        """Totals for summaries, status and metrics: one round trip per figure."""
+    def counts(self, *, exact: bool = False) -> dict[str, int]:
+        """Totals for summaries, status and metrics.
+
+        The small or indexed figures are exact. The three that grow with every item
+        (items, duplicates, events sent) come from PostgreSQL's planner statistics once
+        the items table passes ESTIMATE_ABOVE rows: COUNT(*) there is a full scan, and
+        /metrics is scraped every few seconds for months. `estimated` (0 or 1) says
+        which one you got; `exact=True` always counts.
+        """
         with self.engine.connect() as conn:
 
             def count(table: t.Table, *where: Any) -> int:
                 return int(conn.scalar(select(func.count()).select_from(table).where(*where)))
 
+            backlog = count(t.outbox, t.outbox.c.sent_at.is_(None))
+            growing = None if exact else self._estimates(conn, backlog)
             return {
                 "feeds": count(t.feeds),
                 "feeds_error": count(t.feeds, t.feeds.c.status == "error"),
-                "items": count(t.items),
-                "duplicates": count(t.items, t.items.c.duplicate_of.is_not(None)),
-                "events_sent": count(t.outbox, t.outbox.c.sent_at.is_not(None)),
-                "outbox_backlog": count(t.outbox, t.outbox.c.sent_at.is_(None)),
+                **(
+                    growing
+                    or {
+                        "items": count(t.items),
+                        "duplicates": count(t.items, t.items.c.duplicate_of.is_not(None)),
+                        "events_sent": count(t.outbox, t.outbox.c.sent_at.is_not(None)),
+                    }
+                ),
+                "outbox_backlog": backlog,
                 "dead_letters": count(t.dead_letters, t.dead_letters.c.replayed_at.is_(None)),
+                "estimated": int(growing is not None),
             }
+
+    def _estimates(self, conn: Connection, backlog: int) -> dict[str, int] | None:
+        """Items, duplicates and events sent from the planner's statistics (kept fresh
+        by autovacuum's ANALYZE), or None on SQLite or while the tables are small."""
+        if self.dialect != "postgresql":
+            return None
+        stats = conn.execute(
+            text(
+                "SELECT c.relname, c.reltuples, s.null_frac FROM pg_class c"
+                " LEFT JOIN pg_stats s ON s.schemaname = current_schema()"
+                " AND s.tablename = c.relname AND s.attname = 'duplicate_of'"
+                " WHERE c.relname IN ('items', 'outbox') AND c.relkind = 'r'"
+                " AND c.relnamespace = to_regnamespace(current_schema())"
+            )
+        ).all()
+        rows = {name: (max(tuples, 0.0), null_frac) for name, tuples, null_frac in stats}
+        items, no_duplicate = rows.get("items", (0.0, None))
+        if items < ESTIMATE_ABOVE or no_duplicate is None:
+            return None
+        return {
+            "items": round(items),
+            "duplicates": round(items * (1 - no_duplicate)),
+            "events_sent": max(round(rows.get("outbox", (0.0, None))[0]) - backlog, 0),
+        }
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

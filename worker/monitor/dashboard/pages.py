@@ -16,7 +16,7 @@ from worker.monitor.dashboard.render import not_found, page
 from worker.monitor.dashboard.streams import subscription_views
 from worker.monitor.telemetry import snapshot
 from worker.runtime import Runtime
-from worker.store.repository import feed_id_for
+from worker.store.repository import ESTIMABLE, feed_id_for
 from worker.store.search import item_history, search_items
 from worker.store.webhooks import list_deliveries
 
@@ -44,7 +44,13 @@ class Pages:
             snap = None
             worries = [f"The broker (Redis) is unreachable: {type(exc).__name__}: {exc}"]
         return page(
-            request, "overview.html", title="Overview", snap=snap, counts=counts, concerns=worries
+            request,
+            "overview.html",
+            title="Overview",
+            snap=snap,
+            counts=counts,
+            estimable=ESTIMABLE,
+            concerns=worries,
         )
 
     def feeds(self, request: Request) -> Response:
