@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
 from tests.conftest import SAMPLES
 from tests.factories import record, to_all
@@ -158,3 +159,45 @@ def test_retention_refuses_to_run_when_turned_off(cli_data_dir: Path) -> None:
 
     assert result.exit_code != 0
     assert "retention is off" in result.output
+
+
+def test_a_feed_added_with_full_article_shows_it_in_the_list(
+    cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("worker.cli.console", Console(width=250))
+
+    ingest("feeds", "add", "https://news.example.org/rss", "--full-article")
+
+    [feed] = json.loads(ingest("feeds", "list", "--json"))
+    assert feed["full_article"] is True
+    assert "full article" in ingest("feeds", "list")
+
+
+def test_feeds_set_switches_between_full_article_and_feed_content(cli_data_dir: Path) -> None:
+    ingest("feeds", "add", "https://news.example.org/rss")
+
+    ingest("feeds", "set", "https://news.example.org/rss", "--full-article")
+    [on] = json.loads(ingest("feeds", "list", "--json"))
+    ingest("feeds", "set", "https://news.example.org/rss", "--feed-content")
+    [off] = json.loads(ingest("feeds", "list", "--json"))
+
+    assert (on["full_article"], off["full_article"]) == (True, False)
+
+
+def test_full_article_survives_an_opml_export_and_import(
+    cli_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest("feeds", "add", "https://a.example/rss", "--category", "World")
+    ingest("feeds", "add", "https://b.example/rss")
+    ingest("feeds", "set", "https://a.example/rss", "--full-article")
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(ingest("feeds", "export"))
+
+    monkeypatch.setenv("INGEST_DATA_DIR", str(tmp_path / "another"))
+    ingest("feeds", "import", str(opml))
+
+    listed = json.loads(ingest("feeds", "list", "--json"))
+    assert {f["url"]: f["full_article"] for f in listed} == {
+        "https://a.example/rss": True,
+        "https://b.example/rss": False,
+    }

@@ -24,7 +24,8 @@ FAMILIES = {
     "ingest_queue_waiting", "ingest_queue_unacked", "ingest_queue_oldest_waiting_seconds",
     "ingest_workers_online", "ingest_worker_active_tasks", "ingest_tasks_total",
     "ingest_task_runtime_seconds", "ingest_task_queue_wait_seconds", "ingest_feeds",
-    "ingest_fetches_total", "ingest_items", "ingest_items_labelled_total", "ingest_outbox_backlog", "ingest_stream_length", "ingest_stream_pending",
+    "ingest_fetches_total", "ingest_items", "ingest_items_labelled_total",
+    "ingest_outbox_backlog", "ingest_stream_length", "ingest_stream_pending",
     "ingest_webhook_deliveries", "ingest_webhook_attempts_total", "ingest_dead_letters",
     "ingest_poller_heartbeat_age_seconds", "ingest_stage_processed_total",
 }  # fmt: skip

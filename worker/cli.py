@@ -134,12 +134,16 @@ def feeds() -> None:
     """Manage feeds."""
 
 
+FULL_ARTICLE_HELP = "Fetch each new entry's linked page and use its extracted article."
+
+
 @feeds.command("add")
 @click.argument("url")
 @click.option("--title")
 @click.option("--category")
-def feeds_add(url: str, title: str | None, category: str | None) -> None:
-    added = _store(_settings()).add_feeds([(url, title, category)])
+@click.option("--full-article", is_flag=True, help=FULL_ARTICLE_HELP)
+def feeds_add(url: str, title: str | None, category: str | None, full_article: bool) -> None:
+    added = _store(_settings()).feeds.add([(url, title, category, full_article)])
     click.echo("added" if added else "already there")
 
 
@@ -153,7 +157,7 @@ def feeds_list(as_json: bool) -> None:
         return
     table = Table()
     for col in ("id", "url", "status", "last success", "errors (soft/hard)", "last error",
-                "interval", "next poll"):  # fmt: skip
+                "interval", "next poll", "content"):  # fmt: skip
         table.add_column(col)
     for f in rows:
         url = f.url + (f"\n→ {f.fetch_url}" if f.fetch_url else "")
@@ -167,6 +171,7 @@ def feeds_list(as_json: bool) -> None:
             error,
             _duration(f.interval_s),
             _when(f.next_poll_at),
+            "full article" if f.full_article else "feed",
         )
     console.print(table)
 
@@ -191,10 +196,19 @@ def _feed_dict(f) -> dict:
 @click.option("--min-interval", type=int, help="Shortest seconds between polls (default 300).")
 @click.option("--max-interval", type=int, help="Longest seconds between polls (default 86400).")
 @click.option("--enable/--disable", default=None, help="Poll it again (e.g. after a 410).")
+@click.option(
+    "--full-article/--feed-content",
+    default=None,
+    help=FULL_ARTICLE_HELP + " (--feed-content: the feed's own content, the default).",
+)
 def feeds_set(
-    feed: str, min_interval: int | None, max_interval: int | None, enable: bool | None
+    feed: str,
+    min_interval: int | None,
+    max_interval: int | None,
+    enable: bool | None,
+    full_article: bool | None,
 ) -> None:
-    """Override a feed's schedule bounds, or enable or disable it."""
+    """Override a feed's schedule bounds, enable or disable it, choose its content."""
     store = _store(_settings())
     found = store.get_feed(feed)
     if found is None:
@@ -208,6 +222,8 @@ def feeds_set(
         values.update(enabled=enable, status="new" if enable else "disabled")
         if enable:
             values["next_poll_at"] = None
+    if full_article is not None:
+        values["full_article"] = full_article
     if values:
         store.feeds.update(found.id, **values)
     click.echo("updated" if values else "nothing to change")
@@ -226,7 +242,7 @@ def feeds_remove(feed: str) -> None:
 def feeds_import(path: Path) -> None:
     from worker.poller.opml import read_opml
 
-    added = _store(_settings()).add_feeds(read_opml(path))
+    added = _store(_settings()).feeds.add(read_opml(path))
     click.echo(f"imported {added} feeds")
 
 
@@ -235,7 +251,7 @@ def feeds_export() -> None:
     from worker.poller.opml import write_opml
 
     rows = _store(_settings()).list_feeds()
-    click.echo(write_opml((f.url, f.title, f.category) for f in rows))
+    click.echo(write_opml((f.url, f.title, f.category, f.full_article) for f in rows))
 
 
 # -- process --------------------------------------------------------------------------

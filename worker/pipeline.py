@@ -47,7 +47,7 @@ def build_record(entry: Entry) -> ItemRecord:
         regions=labels.regions,
         content_hash=entry.content_hash,
         text_hash=labels.text_hash,
-        warnings=list(cleaned.warnings),
+        warnings=[*entry.warnings, *cleaned.warnings],
     )
 
 

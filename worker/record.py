@@ -35,6 +35,9 @@ class Entry:
     summary_is_html: bool = True
     source_url: str | None = None  # <source url="..."> (Google News and RSS 2.0)
     source_title: str | None = None
+    # Why the poller kept the feed's own content (e.g. the full article failed); the
+    # record's warnings start with these. Older messages without the field still load.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def item_id(self) -> str:
@@ -45,7 +48,12 @@ class Entry:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entry:
-        return cls(**data)
+        """Fields this version does not know are dropped, so that a newer poller's
+        messages still load in a worker not yet upgraded (and older ones, by defaults)."""
+        return cls(**{k: v for k, v in data.items() if k in _ENTRY_FIELDS})
+
+
+_ENTRY_FIELDS = frozenset(f.name for f in fields(Entry))
 
 
 @dataclass(slots=True)

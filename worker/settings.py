@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     max_entries_per_fetch: int = 500
     batch_size: int = 50
     user_agent_contact: str = "https://example.invalid/ingest-worker"
+    # Full articles (feeds with `full_article` on): each linked page's body cap, its time
+    # cap (waiting for the host's request budget, fetching and extracting), and how many
+    # pages one poller fetches at once.
+    article_max_bytes: int = 5 * 1024 * 1024
+    article_timeout_s: float = 20.0
+    article_concurrency: int = 4
     worker_concurrency: int = 2
     max_deliveries: int = 5  # a message redelivered more than this is dead-lettered
     poison_retries: int = 2  # retries of a single entry that fails for a non-transient reason

@@ -1,4 +1,9 @@
-"""OPML import and export of the feed list (with categories, as feed readers do)."""
+"""OPML import and export of the feed list (with categories, as feed readers do).
+
+Our per-feed option travels as a namespaced outline attribute (`ingest:fullArticle`), as
+FreshRSS does with its `frss:` ones: OPML 2.0 allows attributes from other namespaces,
+and readers that do not know ours simply ignore it.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from worker.poller.fetch import local_path
+from worker.store.feeds import FeedSpec, unpack
 
-FeedSpec = tuple[str, str | None, str | None]  # (url, title, category)
+NAMESPACE = "urn:ingest-worker:opml"
+FULL_ARTICLE = f"{{{NAMESPACE}}}fullArticle"
+ET.register_namespace("ingest", NAMESPACE)
 
 
 def read_opml(path: Path) -> list[FeedSpec]:
@@ -25,7 +33,8 @@ def read_opml(path: Path) -> list[FeedSpec]:
                 local = local_path(url)
                 if local is not None and not local.is_absolute():
                     url = str((path.parent / local).resolve())
-                feeds.append((url, title, category))
+                full = outline.get(FULL_ARTICLE, "").strip().lower() == "true"
+                feeds.append((url, title, category, True) if full else (url, title, category))
             else:
                 walk(outline, title or category)
 
@@ -40,7 +49,7 @@ def write_opml(feeds: Iterable[FeedSpec], title: str = "ingest-worker feeds") ->
     ET.SubElement(ET.SubElement(root, "head"), "title").text = title
     body = ET.SubElement(root, "body")
     groups: dict[str | None, ET.Element] = {}
-    for url, name, category in feeds:
+    for url, name, category, full_article in map(unpack, feeds):
         parent = body
         if category:
             if category not in groups:
@@ -49,6 +58,8 @@ def write_opml(feeds: Iterable[FeedSpec], title: str = "ingest-worker feeds") ->
         attrs = {"type": "rss", "xmlUrl": url, "text": name or url}
         if name:
             attrs["title"] = name
+        if full_article:
+            attrs[FULL_ARTICLE] = "true"
         ET.SubElement(parent, "outline", attrs)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")

@@ -20,10 +20,12 @@ import httpx
 import structlog
 
 from worker.poller import errors, schedule, websub
-from worker.poller.fetch import FetchResult, fetch
+from worker.poller.article import Articles
+from worker.poller.fetch import FetchResult, client_for, fetch
 from worker.poller.identity import link_snapshot, next_mode
 from worker.poller.parse import ParsedFeed, parse_feed, published_at
 from worker.poller.politeness import HostGate
+from worker.record import Entry
 from worker.settings import Settings
 from worker.store.feeds import FeedRow
 from worker.store.repository import Store, utcnow
@@ -46,12 +48,19 @@ class PollStats:
     entries_new: int = 0
     entries_unchanged: int = 0
     batches: int = 0
+    articles_fetched: int = 0  # full articles that replaced the feed's content...
+    articles_failed: int = 0  # ...and those that fell back to it (the reason is on the item)
     errors: list[str] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)  # HTTP status of each fetch (0: none)
 
     def add(self, other: PollStats) -> None:
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+def gate_for(settings: Settings) -> HostGate:
+    """Per-host politeness as the settings describe it."""
+    return HostGate(settings.host_concurrency, settings.host_rate, settings.host_burst)
 
 
 def bounds_for(feed: FeedRow, settings: Settings) -> schedule.Bounds:
@@ -129,12 +138,23 @@ def success_change(feed: FeedRow, now: datetime, interval_s: int) -> Change:
 
 
 class Ingestor:
-    """A feed body in, fresh entries enqueued: shared by polling and WebSub pushes."""
+    """A feed body in, fresh entries enqueued: shared by polling and WebSub pushes.
 
-    def __init__(self, store: Store, enqueue: Enqueue, settings: Settings) -> None:
+    `articles` fetches full articles with the poller's client and host budget; without
+    it (a WebSub push) a full-article feed's entries get a client of their own.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        enqueue: Enqueue,
+        settings: Settings,
+        articles: Articles | None = None,
+    ) -> None:
         self.store = store
         self.enqueue = enqueue
         self.settings = settings
+        self.articles = articles
 
     async def ingest(
         self, feed: FeedRow, body: bytes, content_type: str | None
@@ -171,6 +191,7 @@ class Ingestor:
             self.store.feeds.seen_hashes, feed.id, [e.entry_key for e in entries]
         )
         fresh = [e for e in entries if seen.get(e.entry_key) != e.content_hash]
+        failed = await self._full_articles(feed, fresh) if feed.full_article and fresh else 0
         size = s.batch_size
         batches = [fresh[i : i + size] for i in range(0, len(fresh), size)]
         for batch in batches:
@@ -181,14 +202,25 @@ class Ingestor:
             entries=len(entries),
             new=len(fresh),
             batches=len(batches),
+            articles_failed=failed or None,
             warnings=parsed.warnings or None,
         )
         stats = PollStats(
             entries_new=len(fresh),
             entries_unchanged=len(entries) - len(fresh),
             batches=len(batches),
+            articles_fetched=(len(fresh) - failed) if feed.full_article else 0,
+            articles_failed=failed,
         )
         return change, stats, parsed
+
+    async def _full_articles(self, feed: FeedRow, entries: list[Entry]) -> int:
+        """Swap in the entries' full articles before they are enqueued; how many failed."""
+        if self.articles is not None:
+            return await self.articles.enrich(feed.url, entries)
+        async with client_for(self.settings) as client:
+            articles = Articles(client, self.settings, gate_for(self.settings))
+            return await articles.enrich(feed.url, entries)
 
 
 class Unparseable(Exception):
@@ -209,10 +241,8 @@ class Poller:
         self.store = store
         self.client = client
         self.settings = settings
-        self.ingestor = Ingestor(store, enqueue, settings)
-        self.gate = gate or HostGate(
-            settings.host_concurrency, settings.host_rate, settings.host_burst
-        )
+        self.gate = gate or gate_for(settings)
+        self.ingestor = Ingestor(store, enqueue, settings, Articles(client, settings, self.gate))
         self._all = asyncio.Semaphore(settings.fetch_concurrency)
 
     async def poll(self, feeds: list[FeedRow]) -> PollStats:

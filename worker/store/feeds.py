@@ -22,7 +22,15 @@ from worker.store.repository import _chunks, as_utc, feed_id_for, utcnow
 if TYPE_CHECKING:
     from worker.store.repository import Store
 
-FeedSpec = tuple[str, str | None, str | None]  # (url, title, category)
+FeedSpec = tuple[str, str | None, str | None] | tuple[str, str | None, str | None, bool]
+"""(url, title, category[, full_article]): the option trails only when given, so a plain
+feed stays the (url, title, category) triple that OPML and older callers use."""
+
+
+def unpack(spec: FeedSpec) -> tuple[str, str | None, str | None, bool]:
+    """(url, title, category, full_article) of a spec, the option false when absent."""
+    url, title, category, *option = spec
+    return url, title, category, bool(option and option[0])
 
 
 @dataclass(slots=True)
@@ -60,6 +68,7 @@ class FeedRow:
     websub_secret: str | None
     websub_state: str | None
     websub_expires_at: datetime | None
+    full_article: bool  # fetch each new entry's linked page (worker/poller/article.py)
 
     @property
     def location(self) -> str:
@@ -85,7 +94,8 @@ class FeedStore:
         self.engine = store.engine
 
     def add(self, feeds: Iterable[FeedSpec]) -> int:
-        """Add (url, title, category) feeds that are not there yet; returns how many."""
+        """Add the feeds that are not there yet (an existing feed keeps its settings);
+        returns how many were added."""
         now = utcnow()
         rows = [
             {
@@ -93,13 +103,14 @@ class FeedStore:
                 "url": url,
                 "title": title,
                 "category": category,
+                "full_article": full_article,
                 "enabled": True,
                 "status": "new",
                 "error_count": 0,
                 "next_poll_at": now,
                 "created_at": now,
             }
-            for url, title, category in feeds
+            for url, title, category, full_article in map(unpack, feeds)
         ]
         with self.engine.begin() as conn:
             before = conn.scalar(select(func.count()).select_from(t.feeds))

@@ -32,7 +32,7 @@ from worker.store import tables as t
 from worker.store.migrate import upgrade
 
 if TYPE_CHECKING:
-    from worker.store.feeds import FeedRow, FeedStore
+    from worker.store.feeds import FeedRow, FeedSpec, FeedStore
 
 
 def utcnow() -> datetime:
@@ -128,7 +128,7 @@ class Store:
 
         return FeedStore(self)
 
-    def add_feeds(self, feeds: Iterable[tuple[str, str | None, str | None]]) -> int:
+    def add_feeds(self, feeds: Iterable[FeedSpec]) -> int:
         return self.feeds.add(feeds)
 
     def list_feeds(self) -> list[FeedRow]:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -65,6 +66,9 @@ feeds = Table(
     Column("websub_secret", String(64)),
     Column("websub_state", String(16)),  # pending|active|failed
     Column("websub_expires_at", DateTime(timezone=True)),
+    # -- migration 0004 --
+    # Fetch each new entry's linked page and use its extracted body (worker/poller/article.py).
+    Column("full_article", Boolean, nullable=False, server_default=false()),
     Index("ix_feeds_due", "enabled", "next_poll_at"),
 )
 

@@ -1,0 +1,84 @@
+"""Migration 0004: the full-article option, merging the poller and fan-out branches.
+
+Each database test runs on SQLite and PostgreSQL (the `database_url` fixture), from a
+schema at both old heads (0002 and 0003), as a deployment before 0004 has it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, inspect, select, text
+
+from worker.store import tables as t
+from worker.store.migrate import alembic_config
+
+FEED_ID = "f" * 32
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A database at 0002 + 0003, holding one feed."""
+    engine = create_engine(database_url)
+    migrate(engine, command.upgrade, "0002")
+    migrate(engine, command.upgrade, "0003")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO feeds (id, url, enabled, status, error_count, created_at)"
+                " VALUES (:id, 'https://news.example/rss', :on, 'ok', 0, CURRENT_TIMESTAMP)"
+            ),
+            {"id": FEED_ID, "on": True},
+        )
+    yield engine
+    engine.dispose()
+
+
+def migrate(engine: Engine, action: Callable[[Config, str], None], target: str) -> None:
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        action(cfg, target)
+
+
+def revisions(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads())
+
+
+def feed_columns(engine: Engine) -> set[str]:
+    return {c["name"] for c in inspect(engine).get_columns("feeds")}
+
+
+def test_0004_merges_the_two_branches_into_one_head() -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+
+    assert script.get_heads() == ["0004"]
+    assert set(script.get_revision("0004").down_revision) == {"0002", "0003"}
+
+
+def test_upgrading_adds_the_option_turned_off_for_existing_feeds(engine: Engine) -> None:
+    migrate(engine, command.upgrade, "heads")
+
+    assert revisions(engine) == {"0004"}
+    with engine.connect() as conn:
+        assert conn.scalar(select(t.feeds.c.full_article)) is False
+
+
+def test_downgrading_returns_to_both_branches_and_keeps_the_feeds(engine: Engine) -> None:
+    migrate(engine, command.upgrade, "heads")
+
+    migrate(engine, command.downgrade, "0002")  # undoes what depends on 0002: only 0004
+
+    assert revisions(engine) == {"0002", "0003"}
+    assert "full_article" not in feed_columns(engine)
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT id FROM feeds")) == FEED_ID
+    schema = inspect(engine)
+    assert "ix_feeds_due" in {i["name"] for i in schema.get_indexes("feeds")}
+    assert [c["column_names"] for c in schema.get_unique_constraints("feeds")] == [["url"]]
