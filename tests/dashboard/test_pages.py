@@ -93,6 +93,17 @@ def test_a_feed_page_shows_its_last_error(runtime: Runtime, client: TestClient) 
     assert re.search(r'id="last-error".*HTTP 503 Busy', page, re.S)
 
 
+def test_a_feed_page_says_when_its_items_are_fetched_from_their_links(
+    runtime: Runtime, client: TestClient
+) -> None:
+    url = "https://summaries.example/feed"
+    runtime.store.add_feeds([(url, "Summaries", None, True)])
+
+    page = client.get(f"/feeds/{feed_id_for(url)}").text
+
+    assert re.search(r'data-field="content">full article', page)
+
+
 def test_an_unknown_feed_is_a_404(client: TestClient) -> None:
     assert client.get("/feeds/nope").status_code == 404
 
