@@ -152,30 +152,25 @@ async def test_a_page_that_fails_leaves_the_summary_and_says_why(
     assert (stats.articles_fetched, stats.articles_failed) == (0, 1)
 
 
-async def test_a_page_over_the_size_cap_leaves_the_summary(
-    store, client, server, enqueued, settings
+@pytest.mark.parametrize(
+    ("reply", "cap", "reason"),
+    [
+        ({}, {"article_max_bytes": 1000}, "body larger than 1000 bytes"),
+        ({"delay": 2}, {"article_timeout_s": 0.3}, "timeout after 0.3 s"),
+    ],
+    ids=["over the size cap", "slower than the time cap"],
+)
+async def test_a_page_beyond_a_cap_leaves_the_summary(
+    store, client, server, enqueued, settings, reply, cap, reason
 ):
-    link = server.route("/story", Reply(body=page(), content_type=HTML))
-    poller = poller_for(store, client, enqueued, settings, article_max_bytes=1000)
+    link = server.route("/story", Reply(body=page(), content_type=HTML, **reply))
+    poller = poller_for(store, client, enqueued, settings, **cap)
 
     await poll_full_article(store, poller, summary_feed(server, link))
 
     entry = only_entry(enqueued)
     assert entry.content_html is None
-    assert entry.warnings == [f"full article: body larger than 1000 bytes from {link}"]
-
-
-async def test_a_page_slower_than_the_time_cap_leaves_the_summary(
-    store, client, server, enqueued, settings
-):
-    link = server.route("/story", Reply(body=page(), content_type=HTML, delay=2))
-    poller = poller_for(store, client, enqueued, settings, article_timeout_s=0.3)
-
-    await poll_full_article(store, poller, summary_feed(server, link))
-
-    entry = only_entry(enqueued)
-    assert entry.content_html is None
-    assert entry.warnings == [f"full article: timeout after 0.3 s from {link}"]
+    assert entry.warnings == [f"full article: {reason} from {link}"]
 
 
 async def test_an_article_shorter_than_the_feeds_own_content_is_not_used(

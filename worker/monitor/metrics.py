@@ -19,6 +19,7 @@ from prometheus_client.core import (
     Metric,
 )
 from prometheus_client.registry import Collector
+from redis import Redis
 from redis.exceptions import ResponseError
 from sqlalchemy import func, select
 
@@ -34,6 +35,14 @@ OPEN_DELIVERIES = ("pending", "failed")
 
 def gauge(name: str, doc: str, value: float | None = None, labels: list[str] | None = None):
     return GaugeMetricFamily(name, doc, value=value, labels=labels)
+
+
+def hash_counter(redis: Redis, key: str, name: str, doc: str, label: str) -> Metric:
+    """A counter family with one sample per field of a telemetry hash."""
+    family = CounterMetricFamily(name, doc, labels=[label])
+    for value, n in sorted(tm.hash_counts(redis, key).items()):
+        family.add_metric([value], n)
+    return family
 
 
 class IngestCollector(Collector):
@@ -91,11 +100,8 @@ class IngestCollector(Collector):
             if found := tm.histogram(redis, tm.WAIT + queue, tm.WAIT_BUCKETS):
                 wait.add_metric([queue], *found)
         yield wait
-        fetches = CounterMetricFamily("ingest_fetches", "Feed fetches by status class",
-                                      labels=["status_class"])  # fmt: skip
-        for cls, n in sorted(tm.hash_counts(redis, tm.FETCHES).items()):
-            fetches.add_metric([cls], n)
-        yield fetches
+        yield hash_counter(redis, tm.FETCHES, "ingest_fetches", "Feed fetches by status class",
+                           "status_class")  # fmt: skip
         stages = CounterMetricFamily("ingest_stage_processed", "Units through each stage",
                                      labels=["stage"])  # fmt: skip
         done = tm.hash_counts(redis, tm.STAGES)
@@ -151,11 +157,8 @@ class IngestCollector(Collector):
         if rest := sum(n for _, n in languages[MAX_LANGUAGES:]):
             labelled.add_metric(["language", "other"], rest)
         yield labelled
-        attempts = CounterMetricFamily("ingest_webhook_attempts", "Webhook attempts by result",
-                                       labels=["result"])  # fmt: skip
-        for result, n in sorted(tm.hash_counts(redis, tm.WEBHOOK_ATTEMPTS).items()):
-            attempts.add_metric([result], n)
-        yield attempts
+        yield hash_counter(redis, tm.WEBHOOK_ATTEMPTS, "ingest_webhook_attempts",
+                           "Webhook attempts by result", "result")  # fmt: skip
 
     def streams(self) -> Iterator[Metric]:
         redis = self.runtime.redis
