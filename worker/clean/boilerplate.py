@@ -32,10 +32,16 @@ _TRAILING_ELLIPSIS = re.compile(r"(?:\s*\[(?:…|\.\.\.)\])+$")
 
 def drop_boilerplate(blocks: list[Block], patterns: Iterable[re.Pattern[str]]) -> list[Block]:
     """Blocks minus those matching any pattern; WordPress's trailing "[…]" is trimmed."""
-    patterns = tuple(patterns)
+    # pattern by pattern: one tight loop each, rather than an any() per block
+    dropped = {
+        index
+        for search in [p.search for p in patterns]
+        for index, block in enumerate(blocks)
+        if block.kind != "table" and search(block.text)
+    }
     kept: list[Block] = []
-    for block in blocks:
-        if block.kind != "table" and any(p.search(block.text) for p in patterns):
+    for index, block in enumerate(blocks):
+        if index in dropped:
             continue
         if block.kind == "paragraph" and block.text.endswith("]"):
             text = _TRAILING_ELLIPSIS.sub("", block.text)

@@ -26,12 +26,13 @@ _DATELINE = re.compile(
 
 def take_credits(blocks: list[Block], links: list[Link], attribution: Attribution) -> list[Block]:
     """Fill `attribution` from credit lines and datelines; return blocks without credit lines."""
-    kept: list[Block] = []
-    for index, block in enumerate(blocks):
-        match = _CREDIT.match(block.text) if block.kind == "paragraph" else None
-        if match is None:
-            kept.append(block)
-            continue
+    credits = {
+        index: match
+        for index, block in enumerate(blocks)
+        if block.kind == "paragraph" and (match := _CREDIT.match(block.text))
+    }
+    kept = [b for i, b in enumerate(blocks) if i not in credits] if credits else list(blocks)
+    for index, match in credits.items():
         where = match.group("where").strip()
         url = URL.search(where)
         href = url.group(0) if url else first_href(links, index)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from worker.clean.glue import cell_points, respace, sentence_points, split_at
+from worker.clean.glue import cell_points, respace, sentence_points, space_commas, split_at
 from worker.clean.render import table_block
 from worker.record import Block
 
@@ -50,6 +50,9 @@ def _paragraph(text: str, after_colon: bool, keep: frozenset[str]) -> list[Block
         if (table := _table(text[start:], keep)) is not None:
             table_at = start
             break
+    if table is None and not points:  # nothing glued here (most paragraphs): one piece
+        text = text.strip()  # has no sentence glue either, so respace() is space_commas()
+        return [Block("paragraph", space_commas(text))] if text else []
     prose = split_at(text[:table_at], [p for p in points if p < table_at])
     blocks = _prose(prose, after_colon)
     if table is not None:
@@ -59,7 +62,7 @@ def _paragraph(text: str, after_colon: bool, keep: frozenset[str]) -> list[Block
 
 def _prose(pieces: list[str], after_colon: bool) -> list[Block]:
     """Glued pieces as one paragraph, or as list items from the first labelled piece on."""
-    labelled = [i for i, p in enumerate(pieces) if _LABEL.match(p)]
+    labelled = [i for i, p in enumerate(pieces) if ": " in p and _LABEL.match(p)]
     if after_colon and len(pieces) >= 2:
         first_item = 0
     elif len(labelled) >= 2:

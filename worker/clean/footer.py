@@ -10,6 +10,7 @@ are required, so an ordinary "Author:" line in a story is left alone.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -25,7 +26,11 @@ _LABELS = re.compile(  # a bare "Source link" line is an anchor to the source
     r"\s+to\s+the\s+linked\s+(?:source|supply))\.?)",
     re.MULTILINE,
 )
-_LABEL_WORDS = ("Source", "Supply", "Author", "Writer", "Creator", "Publish", "Copyright")
+# Every label starts with one of these words, case and all. Scanning for them is far
+# faster than a search with `_LABELS`, which the regex engine tries at every offset because
+# its alternatives open with groups. No word has a capital inside, so the scan cannot step
+# over a word that starts inside another.
+_LABEL_WORD = re.compile("Source|Supply|Author|Writer|Creator|Publish|Copyright")
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)")
 _MAX_GAP = 400  # characters of value between two labels of one footer (a long URL)
 _TAIL_BLOCKS = 8
@@ -51,10 +56,7 @@ def strip_footer(blocks: list[Block], links: list[Link]) -> FooterResult:
         pos += len(block.text) + 1
     text = "\n".join(b.text for b in tail)
 
-    # str.find is far faster than the regex scan: start where the first label word is.
-    base = max(0, len(text) - _TAIL_CHARS)
-    found = [i for word in _LABEL_WORDS if (i := text.find(word, base)) >= 0]
-    matches = list(_LABELS.finditer(text, min(found))) if found else []
+    matches = _label_matches(text, max(0, len(text) - _TAIL_CHARS))
     chain: list[re.Match[str]] = []
     for m in reversed(matches):  # the footer is the last run of labels, close together
         if chain and chain[0].start() - m.end() > _MAX_GAP:
@@ -87,6 +89,18 @@ def strip_footer(blocks: list[Block], links: list[Link]) -> FooterResult:
     return FooterResult(kept, attribution, True)
 
 
+def _label_matches(text: str, start: int) -> list[re.Match[str]]:
+    """`list(_LABELS.finditer(text, start))`, with `_LABELS` tried only where a
+    `_LABEL_WORD` starts: the only offsets where it can match."""
+    matches: list[re.Match[str]] = []
+    end = start
+    for word in _LABEL_WORD.finditer(text, start):
+        if word.start() >= end and (m := _LABELS.match(text, word.start())):
+            matches.append(m)
+            end = m.end()
+    return matches
+
+
 def _block_at(offsets: list[int], position: int) -> int:
     """Index (within the tail) of the block holding character `position`."""
-    return max(i for i, off in enumerate(offsets) if off <= position)
+    return bisect.bisect_right(offsets, position) - 1

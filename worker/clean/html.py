@@ -37,20 +37,26 @@ def _child_ids(html: str) -> list[int]:
 
 
 TEXT_ID, COMMENT_ID = _child_ids("<p>x<!--y--></p>")
-A_ID, BR_ID, TABLE_ID = _tag_id("a"), _tag_id("br"), _tag_id("table")
+A_ID, BR_ID, TABLE_ID, TR_ID, TH_ID = map(_tag_id, ("a", "br", "table", "tr", "th"))
+THEAD_ID = _tag_id("thead")
+CELL_IDS = _tag_ids("td th")
 DROP_IDS = _tag_ids(
     "script style iframe form noscript template svg math object embed video audio canvas "
     "button input select textarea nav head img picture figure map dialog"
-)
-BLOCK_IDS = _tag_ids(
-    "p div section article main header footer aside pre center address dl dt dd figcaption "
-    "details summary ul ol body html hr caption"
 )
 INLINE_IDS = _tag_ids(
     "a abbr b bdi bdo big cite code del dfn em font i ins kbd mark q s samp small span strike "
     "strong sub sup time tt u var wbr label"
 )
-CONTAINER_KINDS: dict[int, BlockKind] = {
+# Tags that start and end a block: the kind of block their text makes, or None for
+# plain containers, whose text keeps the kind of the block they are in.
+BLOCK_KINDS: dict[int, BlockKind | None] = {
+    **dict.fromkeys(
+        _tag_ids(
+            "p div section article main header footer aside pre center address dl dt dd "
+            "figcaption details summary ul ol body html hr caption"
+        )
+    ),
     **dict.fromkeys(_tag_ids("h1 h2 h3 h4 h5 h6"), "heading"),
     _tag_id("li"): "list_item",
     _tag_id("blockquote"): "quote",
@@ -75,108 +81,115 @@ class Extracted:
 
 
 @dataclass(slots=True)
-class _Raw:
-    """A block as found, before its text is normalised (done for all blocks at once)."""
+class _Table:
+    """A table as found; its cells are normalised with the rest of the text."""
 
-    kind: BlockKind
-    text: str = ""
-    rows: list[list[str]] = field(default_factory=list)
-    header: bool = False
+    rows: list[list[str]]
+    header: bool
 
 
 class _Walker:
-    """Depth-first walk that buffers inline text and flushes it at block boundaries."""
+    """Depth-first walk that buffers inline text and flushes it at block boundaries.
+
+    Blocks are recorded as their kind (or a `_Table`) in `raw`, their strings in
+    `strings`, so that `result` normalises the text of the whole document in one batch.
+    """
 
     def __init__(self, max_blocks: int) -> None:
-        self.raw: list[_Raw] = []
+        self.raw: list[BlockKind | _Table] = []
+        self.strings: list[str] = []
         self.links: list[Link] = []
         self.buffer: list[str] = []
-        self.kinds: list[BlockKind] = ["paragraph"]
+        self.kind: BlockKind = "paragraph"
         self.max_blocks = max_blocks
 
     def flush(self) -> None:
-        if not self.buffer:
-            return
+        """Close the block being buffered (callers call it only when the buffer is not empty)."""
         text = "".join(self.buffer)
         self.buffer.clear()
         if not text.isspace() and len(self.raw) < self.max_blocks:
-            self.raw.append(_Raw(self.kinds[-1], text))
+            self.raw.append(self.kind)
+            self.strings.append(text)
 
     def walk(self, node: LexborNode, depth: int = 0) -> None:
         if depth > 200:  # pathological nesting: keep the text, stop descending
             self.buffer.append(node.text(deep=True, separator=" ") or "")
             return
         buffer = self.buffer
-        append = buffer.append
         for child in node.iter(include_text=True):
             tag = child.tag_id
             if tag == TEXT_ID:
                 text = child.text_content or ""
                 if buffer or not text.isspace():  # skip the newlines between block tags
-                    append(text)
+                    buffer.append(text)
             elif tag in INLINE_IDS:  # the common case first: no flush, just descend
                 if tag == A_ID and (href := child.attributes.get("href")):
                     self.links.append(Link(href, len(self.raw)))
                 self.walk(child, depth + 1)
+            elif tag in BLOCK_KINDS:
+                if buffer:
+                    self.flush()
+                outer = self.kind
+                self.kind = BLOCK_KINDS[tag] or outer
+                only = child.first_child
+                if only is not None and only.next is None and only.tag_id == TEXT_ID:
+                    buffer.append(only.text_content or "")  # <p>text</p>: nothing to descend
+                else:
+                    self.walk(child, depth + 1)
+                if buffer:
+                    self.flush()
+                self.kind = outer
+            elif tag == BR_ID:
+                if buffer:
+                    self.flush()
+            elif tag == TABLE_ID:
+                if buffer:
+                    self.flush()
+                self.table(child)
             elif tag in DROP_IDS or tag == COMMENT_ID:
                 continue
-            elif tag == BR_ID:
-                self.flush()
-            elif tag == TABLE_ID:
-                self.flush()
-                self.table(child)
-            elif (kind := CONTAINER_KINDS.get(tag)) is not None:
-                self.flush()
-                self.kinds.append(kind)
-                self.walk(child, depth + 1)
-                self.flush()
-                self.kinds.pop()
-            elif tag in BLOCK_IDS:
-                self.flush()
-                self.walk(child, depth + 1)
-                self.flush()
             elif child.is_element_node:  # unknown or custom elements are treated as inline
                 self.walk(child, depth + 1)
 
     def table(self, node: LexborNode) -> None:
-        table = _Raw("table")
-        for tr in node.css("tr"):
-            cells = [c for c in tr.iter() if c.tag in ("td", "th")]
+        table = _Table([], False)
+        # Every <tr> below the table, nested tables' too, in document order: what css("tr")
+        # finds, without the CSS engine that lexbor builds on a document's first query.
+        for tr in node.traverse():
+            if tr.tag_id != TR_ID:
+                continue
+            cells = [c for c in tr.iter() if c.tag_id in CELL_IDS]
             if not cells:
                 continue
             if not table.rows:
                 parent = tr.parent
-                table.header = all(c.tag == "th" for c in cells) or (
-                    parent is not None and parent.tag == "thead"
+                table.header = all(c.tag_id == TH_ID for c in cells) or (
+                    parent is not None and parent.tag_id == THEAD_ID
                 )
             table.rows.append([c.text(deep=True, separator=" ") or "" for c in cells])
         if table.rows and len(self.raw) < self.max_blocks:
             self.raw.append(table)
+            self.strings.extend(cell for row in table.rows for cell in row)
 
     def result(self) -> Extracted:
         """Blocks with normalised text (one batch for the whole document), empty ones dropped."""
-        strings: list[str] = []
+        normalised = iter(normalize_lines(self.strings))
+        found: list[Block | None] = []  # one per raw block, None when it came out empty
         for raw in self.raw:
-            if raw.kind == "table":
-                strings.extend(cell for row in raw.rows for cell in row)
-            else:
-                strings.append(raw.text)
-        normalised = iter(normalize_lines(strings))
-        blocks: list[Block] = []
-        moved: dict[int, int] = {}  # raw index -> block index, for the links
-        for index, raw in enumerate(self.raw):
-            if raw.kind == "table":
+            if isinstance(raw, _Table):
                 rows = [[next(normalised) for _ in row] for row in raw.rows]
                 kept = [row for row in rows if any(row)]
-                if not kept:
-                    continue
-                block = table_block(kept, raw.header and kept[0] is rows[0])
-            elif text := next(normalised):
-                block = Block(raw.kind, text)
+                found.append(table_block(kept, raw.header and kept[0] is rows[0]) if kept else None)
             else:
-                continue
-            moved[index] = len(blocks)
-            blocks.append(block)
+                text = next(normalised)
+                found.append(Block(raw, text) if text else None)
+        blocks = [b for b in found if b is not None]
+        if not self.links:
+            return Extracted(blocks)
+        moved: dict[int, int] = {}  # raw index -> block index, for the links
+        for index, block in enumerate(found):
+            if block is not None:
+                moved[index] = len(moved)
         links = [Link(ln.href, moved[ln.block]) for ln in self.links if ln.block in moved]
         return Extracted(blocks, links)
 
@@ -192,5 +205,6 @@ def extract(html: str, drop_selectors: tuple[str, ...] = (), max_blocks: int = 2
             node.decompose()
     walker = _Walker(max_blocks)
     walker.walk(root)
-    walker.flush()
+    if walker.buffer:
+        walker.flush()
     return walker.result()

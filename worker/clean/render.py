@@ -10,13 +10,13 @@ import re
 
 from worker.record import Block
 
-_PREFIX = {"heading": "## ", "list_item": "- ", "quote": "> ", "paragraph": ""}
+_PREFIX = {"heading": "## ", "list_item": "- ", "quote": "> ", "paragraph": "", "table": ""}
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def render_row(cells: list[str]) -> str:
     """One table row as "| a | b |"; a literal "|" in a cell is escaped as "\\|"."""
-    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    return "| " + " | ".join([c.replace("|", "\\|") for c in cells]) + " |"
 
 
 def parse_row(line: str) -> list[str] | None:
@@ -28,15 +28,9 @@ def parse_row(line: str) -> list[str] | None:
 
 def table_block(rows: list[list[str]], header: bool) -> Block:
     """A table block whose text is its rows rendered, one per line."""
-    return Block("table", "\n".join(render_row(r) for r in rows), rows=rows, header=header)
-
-
-def render_block(block: Block) -> str:
-    if block.kind == "table":
-        return block.text
-    return _PREFIX[block.kind] + block.text
+    return Block("table", "\n".join([render_row(r) for r in rows]), rows=rows, header=header)
 
 
 def render(blocks: list[Block]) -> str:
-    """The clean text: blocks separated by one blank line."""
-    return "\n\n".join(render_block(b) for b in blocks)
+    """The clean text: blocks separated by one blank line (a table's text is its rows)."""
+    return "\n\n".join([_PREFIX[b.kind] + b.text for b in blocks])

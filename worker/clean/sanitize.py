@@ -20,11 +20,36 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # is C3 82-B4 then a byte starting one of those signs: a bytes pattern with a literal
 # first byte, which the regex engine scans for much faster than a character class.
 _MOJIBAKE_HINT = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+# Letters, punctuation and symbols that NFC never changes, nor merges with a neighbour
+# (a starter that nothing composes onto): Latin, Greek, Cyrillic, Vietnamese, general
+# punctuation, currency, letterlike, arrows and maths. tests/clean pins the property.
+NFC_INERT = "\u0080-\u02ff\u0388-\u0482\u1e00-\u1eff\u2002-\u20cf\u2100-\u2125\u2190-\u2328"
+_NOT_NFC_INERT = re.compile(f"[^{NFC_INERT}]")
 
 
 def _may_be_mojibake(text: str) -> bool:
     """Cheap test that keeps ftfy (slow) off the clean majority of text."""
     return not text.isascii() and bool(_MOJIBAKE_HINT.search(text.encode("utf-8", "surrogatepass")))
+
+
+def _already_tidy(lines: list[str], text: str, data: bytes) -> bool:
+    """True when `_tidy` would only trim spaces: every line printable, no "  ", NFC.
+
+    `text` is the lines joined by newlines and `data` its UTF-8. Deleting the printable
+    ASCII bytes (C speed) leaves the few other characters, so `isprintable` and the NFC
+    check look at those only, instead of at every character of every line.
+    """
+    if b"  " in data:
+        return False
+    # deleting ASCII keeps UTF-8 valid; what is left is short
+    others = data.translate(None, _PRINTABLE_ASCII).decode("utf-8", "surrogatepass")
+    if others.count("\n") != len(lines) - 1:  # a line holds a "\n"
+        return False
+    others = others.replace("\n", "")
+    return others.isprintable() and (
+        not _NOT_NFC_INERT.search(others) or unicodedata.is_normalized("NFC", text)
+    )
 
 
 _FTFY = ftfy.TextFixerConfig(
@@ -81,11 +106,16 @@ def normalize_lines(lines: list[str]) -> list[str]:
     """Display lines: tidied (see `_tidy`) and mojibake repaired; one entry per input line."""
     if not lines:
         return []
-    tidy = _tidy(lines)
-    text = "\n".join(tidy)
-    if not _may_be_mojibake(text):
-        return tidy
-    return [_repair(line) for line in tidy]
+    text = "\n".join(lines)
+    data = text.encode("utf-8", "surrogatepass")
+    if _already_tidy(lines, text, data):
+        tidy = [line.strip(" ") for line in lines]
+        # trimming spaces next to a "\n" cannot make or break a mojibake sequence
+        may_be_mojibake = _MOJIBAKE_HINT.search(data) is not None
+    else:
+        tidy = _tidy(lines)
+        may_be_mojibake = _may_be_mojibake("\n".join(tidy))
+    return [_repair(line) for line in tidy] if may_be_mojibake else tidy
 
 
 def normalize_text(text: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 _TLD_NAMES = "com org net gov edu io info uk au nz za ie ca de fr ru ua eu ng pk"
@@ -62,30 +61,44 @@ def disagrees(slug_words: list[str], title: str) -> bool:
     return any(w not in title_words for w in slug_words)
 
 
-def _occurrences(key: str, text: str, lowered: str) -> Iterator[tuple[int, str]]:
-    """(offset, form) of each whole-word occurrence of `key` (str.find: no regex per item)."""
+def _occurrences(key: str, text: str, lowered: str, limit: int) -> list[tuple[int, str]]:
+    """(offset, form) of the first `limit` whole-word occurrences of `key` (str.find: no
+    regex per item)."""
+    found: list[tuple[int, str]] = []
     pos = lowered.find(key)
     while pos >= 0:
         end = pos + len(key)
         before = lowered[pos - 1] if pos else " "
         after = lowered[end] if end < len(lowered) else " "
         if not (before.isalnum() or before == "-" or after.isalnum() or after == "-"):
-            yield pos, text[pos:end]
+            found.append((pos, text[pos:end]))
+            if len(found) == limit:
+                break
         pos = lowered.find(key, end)
+    return found
 
 
-def case_map(keys: set[str], text: str) -> dict[str, str]:
-    """lowercase word -> how the story writes it mid-sentence (proper nouns stay capital)."""
+def case_map(keys: set[str], text: str) -> tuple[dict[str, str], set[str]]:
+    """(lowercase word -> how the story writes it mid-sentence, the keys found at all).
+
+    Proper nouns stay capital. The keys found tell `headline` which compounds the story
+    holds, so that it need not search the story for them again.
+    """
     lowered = text.lower()
     casing: dict[str, str] = {}
+    found: set[str] = set()
     for key in keys:
+        occurrences = _occurrences(key, text, lowered, _MAX_OCCURRENCES)
+        if not occurrences:
+            continue
+        found.add(key)
         forms: dict[str, int] = {}
-        for pos, form in itertools.islice(_occurrences(key, text, lowered), _MAX_OCCURRENCES):
+        for pos, form in occurrences:
             if not _SENTENCE_START.search(text, max(0, pos - 3), pos):
                 forms[form] = forms.get(form, 0) + 1
         if forms:
             casing[key] = max(forms, key=forms.__getitem__)  # ties: the first seen
-    return casing
+    return casing, found
 
 
 def headline(slug_words: list[str], text: str, title: str) -> str:
@@ -96,10 +109,10 @@ def headline(slug_words: list[str], text: str, title: str) -> str:
     """
     text = text[:_CASING_WINDOW]
     pairs = {f"{a}-{b}" for a, b in itertools.pairwise(slug_words)}
-    casing = case_map((set(slug_words) - _LOWERCASE_WORDS) | pairs, text)
-    both = f"{title}\n{text}"
-    lowered = both.lower()
-    compounds = {p for p in pairs if next(_occurrences(p, both, lowered), None)}
+    keys = (set(slug_words) - _LOWERCASE_WORDS) | pairs
+    casing, in_text = case_map(keys, text)
+    lowered_title = title.lower()
+    compounds = {p for p in pairs if p in in_text or _occurrences(p, title, lowered_title, 1)}
     words: list[str] = []
     i = 0
     while i < len(slug_words):
