@@ -69,6 +69,29 @@ class RssSampler(threading.Thread):
         return dict(peak)
 
 
+def cpu_seconds(worker_pid: int, client: redis.Redis) -> dict[str, float]:
+    """CPU seconds used so far by the worker node (parent and pool), every PostgreSQL
+    process on the machine and the Redis server: where an item's cost goes."""
+
+    def used(procs) -> float:
+        total = 0.0
+        for p in procs:
+            try:
+                t = p.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += t.user + t.system
+        return total
+
+    node = psutil.Process(worker_pid)
+    info = client.info("cpu")
+    return {
+        "worker": used([node, *node.children(recursive=True)]),
+        "postgres": used(p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"),
+        "redis": float(info["used_cpu_sys"]) + float(info["used_cpu_user"]),
+    }
+
+
 def idle(rt: Runtime) -> bool:
     depths, unacked = queue_depths(rt.celery, rt.redis)
     return sum(d.waiting for d in depths) + unacked == 0
@@ -140,6 +163,7 @@ def main() -> None:
 
         sampler = RssSampler(worker.pid, processed)
         sampler.start()
+        cpu_before = cpu_seconds(worker.pid, rt.redis)
         t0 = time.perf_counter()
         with app.producer_or_acquire() as producer:
             for i in range(0, n, settings.batch_size):
@@ -147,6 +171,7 @@ def main() -> None:
                 process_entries.apply_async(("load-feed", batch), producer=producer)
         wait(lambda: processed() >= n and idle(rt))
         seconds = time.perf_counter() - t0
+        cpu = {k: v - cpu_before[k] for k, v in cpu_seconds(worker.pid, rt.redis).items()}
         stored = rt.store.counts(exact=True)["items"]
         sampler.stop.set()
         sampler.join()
@@ -166,6 +191,8 @@ def main() -> None:
     print(f"{'no-op Celery task (baseline)':<44}{noop_rate:>10,.0f}{1:>8.2f}")
     print(f"{'items end to end (batches of 50)':<44}{items_rate:>10,.0f}"
           f"{items_rate / noop_rate:>8.2f}")  # fmt: skip
+    per_item = "  ".join(f"{name} {1000 * used / n:.2f}" for name, used in cpu.items())
+    print(f"CPU ms per item: {per_item}  (machine: {os.cpu_count()} cores)")
     print(f"{'process':<12}{'peak RSS first 10% (MB)':>26}{'peak RSS last 10% (MB)':>26}")
     for pid in sorted(set(first) | set(last)):
         print(f"{pid:<12}{first.get(pid, 0) / 2**20:>26.0f}{last.get(pid, 0) / 2**20:>26.0f}")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from tests.factories import record, to_all
 from worker.record import Region, Spin, Topic
+from worker.store import tables as t
 from worker.store.repository import Store, feed_id_for, utcnow
 from worker.store.retention import purge
 from worker.store.search import ItemFilter, item_history, search_items
@@ -82,6 +85,7 @@ def test_an_update_keeps_every_version_and_search_sees_the_new_text(store: Store
 
 def test_retention_purges_old_items_and_sent_outbox_rows_only(store: Store) -> None:
     save(store, record("a", text="Old story."))
+    save(store, record("a", text="Old story, corrected.", content_hash="h2"))
     store.stamp_outbox(10)
     store.mark_sent([e.seq for e in store.stamped_unsent(10)])
 
@@ -89,5 +93,16 @@ def test_retention_purges_old_items_and_sent_outbox_rows_only(store: Store) -> N
     gone = purge(store, utcnow() + timedelta(seconds=1))
 
     assert kept["items"] == 0
-    assert (gone["items"], gone["outbox"], gone["item_versions"]) == (1, 1, 1)
+    assert (gone["items"], gone["outbox"], gone["item_versions"]) == (1, 2, 1)
     assert search_items(store, ItemFilter(query="story")) == []
+
+
+def test_only_superseded_versions_are_kept_beside_the_item(store: Store) -> None:
+    save(store, record("a", text="First draft."))
+    save(store, record("b", text="Another story."))
+    save(store, record("a", text="Second draft.", content_hash="h2"))
+
+    with store.engine.connect() as conn:
+        kept = conn.execute(select(t.item_versions.c.item_id, t.item_versions.c.version)).all()
+
+    assert kept == [(record("a").id, 1)]

@@ -194,9 +194,10 @@ class Store:
                     result.updated += 1
             if inserts:
                 conn.execute(t.items.insert(), inserts)
+            self._keep_superseded(conn, [row["id"] for row in updates])
             for row in updates:
                 conn.execute(update(t.items).where(t.items.c.id == row["id"]).values(**row))
-            self._write_history_and_search(conn, fresh, dumped, now)
+            self._index_current(conn, fresh)
             events = [
                 _outbox_row(record, dumped[record.id], name, now)
                 for record in fresh
@@ -225,18 +226,23 @@ class Store:
         result.records = fresh
         return result
 
-    def _write_history_and_search(
-        self, conn: Connection, records: list[ItemRecord], dumped: dict[str, str], now: datetime
-    ) -> None:
-        """Keep every version, and index the current one for search and label filters."""
+    def _keep_superseded(self, conn: Connection, ids: list[str]) -> None:
+        """Move the versions about to be replaced into item_versions, copied inside the
+        database. The current version lives only in `items`: storing it twice would
+        double the largest write of every new item."""
+        if not ids:
+            return
+        i = t.items.c
+        current = select(i.id, i.version, i.record, i.updated_at).where(i.id.in_(ids))
+        columns = ["item_id", "version", "record", "created_at"]
+        stmt = self.insert(t.item_versions).from_select(columns, current)
+        conn.execute(stmt.on_conflict_do_nothing(index_elements=["item_id", "version"]))
+
+    def _index_current(self, conn: Connection, records: list[ItemRecord]) -> None:
+        """Index the current version for search and label filters."""
         if not records:
             return
         ids = [r.id for r in records]
-        versions = [
-            {"item_id": r.id, "version": r.version, "record": dumped[r.id], "created_at": now}
-            for r in records
-        ]
-        self.insert_ignore(conn, t.item_versions, versions, ["item_id", "version"])
         conn.execute(delete(t.item_labels).where(t.item_labels.c.item_id.in_(ids)))
         labels = {
             (r.id, kind, label.code): label.score

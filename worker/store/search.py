@@ -80,10 +80,19 @@ def search_items(store: Store, f: ItemFilter) -> list[ItemRecord]:
 
 
 def item_history(store: Store, item_id: str) -> list[ItemRecord]:
-    """Every stored version of an item, oldest first."""
-    v = t.item_versions.c
+    """Every stored version of an item, oldest first: the superseded ones from
+    item_versions, then the current one from items (older databases also hold the
+    current one in item_versions; it is read once)."""
+    v, i = t.item_versions.c, t.items.c
     with store.engine.connect() as conn:
-        rows = conn.scalars(
-            select(v.record).where(v.item_id.startswith(item_id)).order_by(v.version)
+        current = conn.execute(
+            select(i.id, i.version, i.record).where(i.id.startswith(item_id)).limit(1)
+        ).first()
+        if current is None:
+            return []
+        older = conn.scalars(
+            select(v.record)
+            .where(v.item_id == current.id, v.version < current.version)
+            .order_by(v.version)
         ).all()
-    return [ItemRecord.from_dict(json.loads(r)) for r in rows]
+    return [ItemRecord.from_dict(json.loads(r)) for r in [*older, current.record]]
