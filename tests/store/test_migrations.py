@@ -1,4 +1,5 @@
-"""Migration 0004: the full-article option, merging the poller and fan-out branches.
+"""Migrations 0004 (the full-article option, merging the poller and fan-out branches)
+and 0005 (lz4 compression of the large columns on PostgreSQL).
 
 Each database test runs on SQLite and PostgreSQL (the `database_url` fixture), from a
 schema at both old heads (0002 and 0003), as a deployment before 0004 has it.
@@ -58,20 +59,20 @@ def feed_columns(engine: Engine) -> set[str]:
 def test_0004_merges_the_two_branches_into_one_head() -> None:
     script = ScriptDirectory.from_config(alembic_config())
 
-    assert script.get_heads() == ["0004"]
+    assert script.get_heads() == ["0005"]
     assert set(script.get_revision("0004").down_revision) == {"0002", "0003"}
 
 
 def test_upgrading_adds_the_option_turned_off_for_existing_feeds(engine: Engine) -> None:
     migrate(engine, command.upgrade, "heads")
 
-    assert revisions(engine) == {"0004"}
+    assert revisions(engine) == {"0005"}
     with engine.connect() as conn:
         assert conn.scalar(select(t.feeds.c.full_article)) is False
 
 
 def test_downgrading_returns_to_both_branches_and_keeps_the_feeds(engine: Engine) -> None:
-    migrate(engine, command.upgrade, "heads")
+    migrate(engine, command.upgrade, "0004")
 
     migrate(engine, command.downgrade, "0002")  # undoes what depends on 0002: only 0004
 
@@ -82,3 +83,20 @@ def test_downgrading_returns_to_both_branches_and_keeps_the_feeds(engine: Engine
     schema = inspect(engine)
     assert "ix_feeds_due" in {i["name"] for i in schema.get_indexes("feeds")}
     assert [c["column_names"] for c in schema.get_unique_constraints("feeds")] == [["url"]]
+
+
+def test_postgresql_compresses_item_records_with_lz4(postgres_url: str) -> None:
+    engine = create_engine(postgres_url)
+    migrate(engine, command.upgrade, "heads")
+    method = text(
+        "SELECT attcompression FROM pg_attribute"
+        " WHERE attrelid = 'items'::regclass AND attname = 'record'"
+    )
+    with engine.connect() as conn:
+        upgraded = conn.scalar(method)
+    migrate(engine, command.downgrade, "0004")
+    with engine.connect() as conn:
+        downgraded = conn.scalar(method)
+    engine.dispose()
+
+    assert (upgraded, downgraded) == ("l", "")
