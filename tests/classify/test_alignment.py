@@ -26,3 +26,8 @@ def test_a_story_that_keeps_the_names_but_is_rewritten_does_not_align():
         "forgotten; 14 cables, 38 million euros, and no end in sight for anyone here."
     )
     assert not align(HARBOUR, rewrite).is_copy
+
+
+def test_an_exact_copy_aligns_fully_with_no_swaps():
+    alignment = align(HARBOUR, HARBOUR.upper())
+    assert (alignment.is_copy, alignment.explained, alignment.substitutions) == (True, 1.0, [])

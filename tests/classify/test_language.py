@@ -1,4 +1,6 @@
-from worker.classify.language import detect_language
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from worker.classify.language import detect_language, identifier
 
 ENGLISH = (
     "The city council voted on Tuesday to extend the night bus service after commuters "
@@ -29,3 +31,9 @@ def test_short_text_gets_no_code():
 def test_low_confidence_gets_no_code_but_keeps_the_best_guess():
     guess = detect_language(ENGLISH, min_confidence=1.01)
     assert (guess.code, guess.best) == (None, "en")
+
+
+def test_the_numpy_feature_count_gives_py3langid_s_own_answers():
+    library = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    texts = [ENGLISH, GERMAN, "", "1", "ОК", "市议会批准了新的预算。", "Ünïcödé “quotes” — dashes…"]
+    assert [identifier().classify(t) for t in texts] == [library.classify(t) for t in texts]

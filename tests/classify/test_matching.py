@@ -1,4 +1,6 @@
-from worker.classify.matching import PhraseMatcher
+import pytest
+
+from worker.classify.matching import PhraseMatcher, to_words
 
 
 def test_phrases_match_whole_words_only():
@@ -23,3 +25,13 @@ def test_case_folding_can_be_turned_off():
 
 def test_keys_reports_every_occurrence_with_its_payload():
     assert PhraseMatcher({"rate": "r"}).keys("Rate up, rate down") == [("rate", "r")] * 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain ASCII, with punctuation!", "“Curly” quotes — and £5, café’s naïve İstanbul", "\ud800x"],
+)
+def test_every_character_but_letters_digits_and_apostrophes_becomes_a_space(text):
+    expected = "".join(c if c.isalnum() else "'" if c in "'’" else " " for c in text)
+    assert to_words(text, apostrophes=True) == expected
+    assert to_words(text) == expected.replace("'", " ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
@@ -9,7 +10,11 @@ from redis import Redis
 
 from tests.classify.stories import HARBOUR, ORCHARD, spin
 from worker.classify.neardup import (
+    ANCHOR,
+    BUCKET_LIMIT,
     KEY_PREFIX,
+    NEAR,
+    Lookup,
     MemoryNearDupIndex,
     NearDupIndex,
     RedisNearDupIndex,
@@ -118,3 +123,49 @@ def test_a_batch_costs_one_round_trip(redis_url):
 
 def test_a_text_too_short_to_tell_is_not_sketched():
     assert sketch("a", "news.example.org", "Live: 3-1 after extra time") is None
+
+
+def colliding(item_id: str, value: bytes, host: str = "news.example.org") -> Sketch:
+    """A sketch whose every band has the same value: it shares all buckets with its twins."""
+    return Sketch(item_id, host, bytes(64), value * NEAR.bands, value * ANCHOR.bands)
+
+
+def test_a_bucket_keeps_only_its_oldest_ids(make_index, monkeypatch):
+    monkeypatch.setattr("worker.classify.neardup.BUCKET_LIMIT", 2)
+    index = make_index()
+    index.add_and_query([colliding(f"i{n}", b"ABCD") for n in range(4)])
+    assert candidates(index, colliding("late", b"ABCD")) == ["i0", "i1"]
+
+
+def test_a_flooded_bucket_stays_small(redis_url):
+    client = Redis.from_url(redis_url)
+    RedisNearDupIndex(client).add_and_query([colliding(f"i{n:03}", b"ABCD") for n in range(200)])
+    entry = 13 + 1 + len("i000")  # time, id length, id
+    sizes = [client.strlen(key) for key in client.scan_iter(f"{KEY_PREFIX}near*")]
+    assert sizes and max(sizes) == BUCKET_LIMIT * entry
+
+
+def test_the_memory_index_answers_as_the_redis_one(redis_url, monkeypatch):
+    monkeypatch.setattr("worker.classify.neardup.BUCKET_LIMIT", 3)
+    rng = random.Random(7)
+    indexes = [RedisNearDupIndex(Redis.from_url(redis_url)), MemoryNearDupIndex()]
+    answers: list[list[Lookup]] = [[], []]
+    for _ in range(30):  # items that share some buckets, and items looked up again
+        batch = [
+            Sketch(
+                f"i{rng.randrange(40)}",
+                f"h{rng.randrange(3)}",
+                rng.randbytes(64),
+                b"".join(rng.choice([b"AAAA", b"BBBB", rng.randbytes(4)]) for _ in range(16)),
+                b"".join(rng.choice([b"CCCC", rng.randbytes(4)]) for _ in range(ANCHOR.bands)),
+            )
+            for _ in range(rng.randint(1, 8))
+        ]
+        for index, answer in zip(indexes, answers, strict=True):
+            answer += index.add_and_query(batch)
+    assert answers[0] == answers[1]
+
+
+def test_an_item_id_must_fit_a_bucket_entry(redis_url):
+    with pytest.raises(ValueError):
+        RedisNearDupIndex(Redis.from_url(redis_url)).add_and_query([colliding("x" * 256, b"A")])

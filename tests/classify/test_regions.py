@@ -1,4 +1,9 @@
-from worker.classify.regions import find_regions
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from worker.classify.regions import _word_before, find_regions
 
 
 def codes(text: str, title: str = "") -> list[str]:
@@ -68,3 +73,10 @@ def test_a_small_town_needs_a_qualifier_to_count():
 
 def test_words_in_a_title_cased_headline_are_not_taken_for_ambiguous_places():
     assert codes("", title="Jordan Signs Record Deal With New Club") == []
+
+
+@given(st.text(alphabet="aAzZ \n.é", max_size=12), st.integers(min_value=0, max_value=12))
+def test_the_word_before_a_name_is_what_the_regular_expression_finds(text, start):
+    start = min(start, len(text))
+    found = re.search(r"([A-Z][a-z]+) $", text[:start])
+    assert _word_before(text, start) == (found.group(1) if found else None)

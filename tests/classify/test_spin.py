@@ -2,7 +2,14 @@ from pathlib import Path
 
 import pytest
 
-from worker.classify.spin import score_spin, spin_signals
+from worker.classify.frequency import zipf
+from worker.classify.spin import (
+    UNUSUAL_BELOW,
+    UNUSUAL_CAP,
+    _total_shortfall,
+    score_spin,
+    spin_signals,
+)
 
 ORIGINAL = (
     "The minister said on Monday that the government would review the plan after "
@@ -79,3 +86,9 @@ def test_names_and_sentence_starts_do_not_count_as_unusual_words():
 def test_the_reference_syndicated_item_is_spun():
     title, _, text = SAMPLE.read_text(encoding="utf-8").partition("\n")
     assert score_spin(title, text).is_spun
+
+
+def test_each_word_adds_its_capped_zipf_shortfall():
+    words = ["the", "stated", "corroded", "qwzxv", "o'neill"]  # common, less so, rare, unknown
+    expected = sum(min(UNUSUAL_CAP, max(0.0, UNUSUAL_BELOW - zipf(w))) for w in words)
+    assert _total_shortfall(words) == pytest.approx(expected)

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import structlog
 
-from worker.classify import anchors, model
+from worker.classify import anchors, model, spin
 from worker.classify.dedupe import text_fingerprint
 from worker.classify.frequency import frequencies
 from worker.classify.language import detect_language, identifier
@@ -80,4 +80,5 @@ def warm_up() -> None:
     gazetteer()
     frequencies()
     anchors.warm_up()
+    spin.warm_up()
     model.default_model()

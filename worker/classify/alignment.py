@@ -67,6 +67,8 @@ def align(original: str, copy: str) -> Alignment:
     if agreement < MIN_ANCHOR_AGREEMENT:
         return Alignment(anchor_agreement=agreement, explained=0.0)
     source, target = words(original), words(copy)
+    if source == target:  # an exact copy, common in syndication: nothing to align
+        return Alignment(anchor_agreement=agreement, explained=1.0)
     matcher = difflib.SequenceMatcher(a=source, b=target, autojunk=False)
     kept = swapped = 0
     swaps: dict[tuple[str, str], None] = {}  # ordered and distinct

@@ -7,9 +7,13 @@ None; callers that want to decide for themselves get the confidence too.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 # langid.py scores character n-grams: the first few hundred characters decide as well as
@@ -28,10 +32,50 @@ class LanguageGuess:
     best: str  # the top language even when it is not trusted, for diagnostics
 
 
+class _Identifier(LanguageIdentifier):
+    """py3langid's identifier, with its feature count (a byte-by-byte walk of an n-gram
+    automaton in Python, through lists of ints scattered in memory) done by numpy.
+
+    The automaton's state after byte i is where a walk from its start over the bytes
+    just before i ends, once that window holds the longest n-gram. So every position
+    takes one step per pass, each pass lengthening every window by a byte, until a pass
+    changes nothing: a handful of array operations, and the same counts, in the same
+    order, as py3langid's walk (tests/classify/test_language.py checks the scores).
+    """
+
+    __slots__ = ("_features", "_moves", "_rows")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Arrays of the model's tables: its rows are 256 next states, one per byte.
+        self._moves = np.frombuffer(self.tk_nextmove, dtype=np.dtype(self.tk_nextmove.typecode))
+        rows = np.frombuffer(self.tk_row, dtype=np.dtype(self.tk_row.typecode))
+        self._rows = rows.astype(np.int32) * np.int32(256)
+        self._features = np.array(self.tk_output, dtype=np.int32)
+
+    def _raw_score(self, text: bytes) -> npt.NDArray[np.float32]:
+        counts = self._feature_counts(np.frombuffer(text, dtype=np.uint8))
+        if not counts:  # py3langid's answer for a text without features
+            return super()._raw_score(text)
+        return self._sparse_score(counts, self.nb_ptc)
+
+    def _feature_counts(self, data: npt.NDArray[np.uint8]) -> Counter[int]:
+        """{feature: occurrences}, counted as py3langid counts them."""
+        state = self._moves[self._rows[0] + data]
+        while True:
+            longer = state.copy()
+            longer[1:] = self._moves[self._rows[state[:-1]] + data[1:]]
+            if np.array_equal(longer, state):
+                break
+            state = longer
+        features = self._features[state]
+        return Counter(features[features >= 0].tolist())
+
+
 @cache
 def identifier() -> LanguageIdentifier:
     """Load the model once per process (about 0.8 s), on first use."""
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return _Identifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def detect_language(text: str, min_confidence: float = MIN_CONFIDENCE) -> LanguageGuess:

@@ -33,49 +33,49 @@ def _stable_hash(token: str) -> int:
 # (U+2000-U+206F: curly quotes, dashes, spaces) separate words.
 _WORD_BYTE = np.zeros(256, dtype=bool)
 _WORD_BYTE[[*b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"]] = True
+_WORD_BYTE[0x80:] = True
 _TO_LOWER = np.zeros(256, dtype=np.uint64)
 _TO_LOWER[[*b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = 32
-_WORD_BYTE[0x80:] = True
+_BYTE_VALUE = np.arange(256, dtype=np.uint64) + _TO_LOWER + np.uint64(1)  # never 0
 _BASE = 0x100000001B3  # odd, so invertible modulo 2**64
 _MAX_BYTES = 1 << 18  # longer texts are hashed on their first 256 kB
 
 
 @cache
 def _powers() -> tuple[Hashes, Hashes]:
-    """_BASE**i and _BASE**-i modulo 2**64, for i below _MAX_BYTES (4 MB, made once)."""
+    """_BASE**i for i from _MAX_BYTES - 1 down to 0, and _BASE**-i for i from 0 up,
+    modulo 2**64 (4 MB, made once)."""
     one = np.ones(1, dtype=np.uint64)
     with np.errstate(over="ignore"):
         up = np.cumprod(np.full(_MAX_BYTES - 1, _BASE, dtype=np.uint64))
         down = np.cumprod(np.full(_MAX_BYTES - 1, pow(_BASE, -1, 2**64), dtype=np.uint64))
-    return np.concatenate((one, up)), np.concatenate((one, down))
+    return np.concatenate((up[::-1], one)), np.concatenate((one, down))
 
 
 def word_spans(text: str) -> tuple[Hashes, Positions, Positions, Bytes]:
     """Each word's stable 64-bit hash (ASCII letters case-folded), start and end offsets
     in the UTF-8 bytes of `text`, and those bytes (the caller may look at them)."""
-    data = np.frombuffer(text.encode("utf-8")[:_MAX_BYTES], dtype=np.uint8)
-    inside = _WORD_BYTE[data]
-    leads = np.flatnonzero(data[:-2] == 0xE2)
-    punctuation = leads[data[leads + 1] == 0x80]  # U+2000-U+203F begin E2 80
-    for offset in range(3):
-        inside[punctuation + offset] = False
-    changes = np.flatnonzero(inside[1:] != inside[:-1]) + 1
-    starts = changes[~inside[changes - 1]]  # a separator then a word byte
-    ends = changes[inside[changes - 1]]
-    if len(inside) and inside[0]:
-        starts = np.concatenate(([0], starts))
-    if len(inside) and inside[-1]:
-        ends = np.concatenate((ends, [len(inside)]))
+    encoded = text.encode("utf-8")[:_MAX_BYTES]
+    data = np.frombuffer(encoded, dtype=np.uint8)
+    inside = np.zeros(len(data) + 2, dtype=bool)  # padded: every word has two edges
+    inside[1:-1] = _WORD_BYTE[data]
+    if b"\xe2\x80" in encoded:  # U+2000-U+203F begin E2 80
+        leads = np.flatnonzero(data[:-2] == 0xE2)
+        punctuation = leads[data[leads + 1] == 0x80] + 1
+        for offset in range(3):
+            inside[punctuation + offset] = False
+    edges = np.flatnonzero(inside[1:] != inside[:-1])
+    starts, ends = edges[::2], edges[1::2]
     if len(starts) == 0:
         return np.zeros(0, dtype=np.uint64), starts, ends, data
-    up, down = _powers()
+    descending, inverse = _powers()
     size = len(data)
     with np.errstate(over="ignore"):
         # Byte i weighs BASE**(size-1-i); a word's sum, scaled back by its end, no longer
         # depends on where the word is.
-        weighted = (data + _TO_LOWER[data] + np.uint64(1)) * up[size - 1 :: -1]
+        weighted = _BYTE_VALUE[data] * descending[_MAX_BYTES - size :]
         sums = np.concatenate((np.zeros(1, dtype=np.uint64), np.cumsum(weighted)))
-        return (sums[ends] - sums[starts]) * down[size - ends], starts, ends, data
+        return (sums[ends] - sums[starts]) * inverse[size - ends], starts, ends, data
 
 
 def word_hashes(text: str) -> Hashes:
@@ -126,8 +126,10 @@ class LshScheme:
             return np.zeros(0, dtype=np.uint32)
         a, b = _permutations(self.permutations)
         with np.errstate(over="ignore"):  # wrapping is the point of multiply-shift
-            mixed = a[:, None] * shingles[None, :] + b[:, None]
-        return (mixed >> np.uint64(32)).min(axis=1).astype(np.uint32)
+            mixed = np.multiply.outer(a, shingles)
+            mixed += b[:, None]
+        # The shift keeps the order, so it can wait until one value per row is left.
+        return (mixed.min(axis=1) >> np.uint64(32)).astype(np.uint32)
 
     def band_values(self, signature: Signature) -> bytes:
         """One 32-bit value per band (its rows folded together), big-endian so that every

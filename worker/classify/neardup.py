@@ -5,15 +5,21 @@ copies with small edits, and one over pairs of consecutive anchors (names, numbe
 words), which finds spun copies whose every five-word run has changed. Both go into LSH
 buckets; an item's candidates are the earlier items that share a bucket with it.
 
-The index lives in Redis so that two workers on two machines see each other's items:
-bucket keys hold sorted sets of item ids scored by the time they were added, every key
-expires after the time window (7 days by default), and one Lua script call per batch
-looks up and adds every item of the batch (one round trip, and atomic, so that two
-workers racing on two copies of one story cannot both miss the other). Items get a
-global sequence number there: "earlier" means earlier in that order, on any machine.
+The index lives in Redis so that two workers on two machines see each other's items.
+Each bucket is one string key holding the ids in it, oldest first, each with the time
+it was added, and expiring a time window (7 days by default) after its newest id. One
+`SET ... GET` adds an item to a bucket and returns who was there before: a new bucket
+(most are) costs one command and a shared one two, where a sorted set and its expiry
+cost three each. A bucket keeps at most BUCKET_LIMIT live ids, the oldest (a lookup
+reads no more), and drops stale ones whenever it is rewritten; each item's hash (its
+sequence number, host and signature) expires with the window too. One Lua script call
+per batch looks up and adds every item of the batch (one round trip, and atomic, so
+that two workers racing on two copies of one story cannot both miss the other). Items
+get a global sequence number there: "earlier" means earlier in that order, on any
+machine.
 
-`MemoryNearDupIndex` has the same behaviour in one process, for unit tests and the
-benchmark only: workers must share the Redis one.
+`MemoryNearDupIndex` has the same behaviour in one process, for unit tests, the
+benchmark and one-off `ingest process` runs: workers must share the Redis one.
 """
 
 from __future__ import annotations
@@ -21,7 +27,6 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import islice
 from typing import Protocol
 
 import numpy as np
@@ -31,15 +36,18 @@ from worker.classify.anchors import tokenise
 from worker.classify.minhash import LshScheme, Signature, shingle_hashes
 
 NEAR = LshScheme(bands=16, rows=4)  # candidates from about 0.5 Jaccard on 5-word shingles
-ANCHOR = LshScheme(bands=64, rows=1)  # each band is one sampled anchor pair
+# Each band is one sampled anchor pair. 48 bands sharing 2 find as many spun copies as 64
+# sharing 3 did (bench/eval_classify.py), for a quarter fewer Redis writes per item.
+ANCHOR = LshScheme(bands=48, rows=1)
 SHINGLE_WORDS = 5
 ANCHOR_SHINGLE = 2
 MIN_WORDS = 20  # below this, a shared shingle says nothing ("Live: 3-1"); exact dups only
 MIN_ANCHORS = 6
-MIN_ANCHOR_HITS = 3  # anchor-pair bands shared with an item before it is a candidate
+MIN_ANCHOR_HITS = 2  # anchor-pair bands shared with an item before it is a candidate
 WINDOW_SECONDS = 7 * 86_400
-BUCKET_LIMIT = 50  # oldest ids read per bucket: a boilerplate bucket cannot flood a lookup
+BUCKET_LIMIT = 50  # live ids a bucket keeps (the oldest): boilerplate cannot flood a lookup
 KEY_PREFIX = "ingest:neardup:"
+MAX_ID_BYTES = 255  # a bucket entry stores its id's length in one byte
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +125,13 @@ def _is_candidate(near_hits: int, anchor_hits: int) -> bool:
 
 
 class MemoryNearDupIndex:
-    """The index in one process's memory (tests and benchmark only)."""
+    """The index in one process's memory (see the module docstring)."""
 
     def __init__(self, window_seconds: float = WINDOW_SECONDS) -> None:
         self.window = window_seconds
-        self._buckets: dict[tuple[int, int, bytes], dict[str, float]] = {}
+        # Tuples, not lists: the garbage collector stops tracking tuples of plain values,
+        # and tens of thousands of buckets would otherwise slow down every full collection.
+        self._buckets: dict[tuple[int, int, bytes], tuple[tuple[float, str], ...]] = {}
         self._items: dict[str, tuple[int, str, bytes, float]] = {}  # seq, host, sig, added
         self._seq = 0
 
@@ -136,55 +146,91 @@ class MemoryNearDupIndex:
             else:
                 self._seq += 1
                 seq = self._seq
+            entry = (now, item.item_id)
             hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-            keys = _buckets(item)
-            for key in keys:
-                # Insertion order is time order (a re-added id moves to the end).
-                bucket = self._buckets.get(key, {})
-                live = (i for i, added in bucket.items() if added >= oldest)
-                for other in islice(live, BUCKET_LIMIT):
+            for key in _buckets(item):
+                entries = self._buckets.get(key)
+                if entries is None:  # most buckets: a new band value
+                    self._buckets[key] = (entry,)
+                    continue
+                live = tuple(e for e in entries if e[0] >= oldest)
+                for _, other in live[:BUCKET_LIMIT]:
                     if other != item.item_id:
                         hits[other][key[0]] += 1
+                # As the script does: an id added again moves to the end; a full bucket
+                # takes no more ids.
+                kept = tuple(e for e in live if e[1] != item.item_id)
+                if len(kept) < len(live) or len(live) < BUCKET_LIMIT:
+                    kept += (entry,)
+                self._buckets[key] = kept
             candidates = []
             for other, (near, anchor) in hits.items():
                 o_seq, o_host, o_sig, o_added = self._items[other]
                 if _is_candidate(near, anchor) and o_seq < seq and o_added >= oldest:
                     candidates.append(Candidate(other, o_seq, o_host, o_sig, near, anchor))
             self._items[item.item_id] = (seq, item.host, item.signature, now)
-            for key in keys:
-                bucket = self._buckets.setdefault(key, {})
-                bucket.pop(item.item_id, None)
-                bucket[item.item_id] = now
             lookups.append(Lookup(seq, sorted(candidates, key=lambda c: c.seq)))
         return lookups
 
 
 # ARGV: prefix, window (ms), bucket limit, min anchor hits, then five per item: id, host,
 # NEAR signature, NEAR bands, ANCHOR bands (4 bytes per band). Keys are made here from
-# the band bytes: sending 80 ready-made keys per item costs the client more than the
-# whole sketch. Returns per item {seq, {{id, seq, host, signature, near, anchor}...}}.
+# the band bytes: sending 64 ready-made keys per item costs the client more than the
+# whole sketch. A bucket's value is its entries, oldest first, each a 13-digit time (ms),
+# one byte of id length and the id. Returns per item
+# {seq, {{id, seq, host, signature, near, anchor}...}}.
 _SCRIPT = """
-local prefix, window, limit, min_anchor = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
-local clock = redis.call('TIME')
+local call, sub, byte, tonumber = redis.call, string.sub, string.byte, tonumber
+local prefix, window = ARGV[1], ARGV[2]
+local limit, min_anchor = tonumber(ARGV[3]), tonumber(ARGV[4])
+local clock = call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-local oldest = now - window
+local oldest = now - tonumber(window)
+local stamp = string.format('%013d', now)
+local heads = {{}, {}}
 local result = {}
-local n = 0
-local i = 5
-while i <= #ARGV do
-  local id, host, sig, near, anchor = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
-  i = i + 5
+for i = 5, #ARGV, 5 do
+  local id = ARGV[i]
   local item_key = prefix .. 'item:' .. id
-  local seq = tonumber(redis.call('HGET', item_key, 'seq') or redis.call('INCR', prefix .. 'seq'))
-  local keys, hits, order = {}, {}, {}
-  for slot, spec in ipairs({{'n', near}, {'a', anchor}}) do
-    for b = 0, #spec[2] / 4 - 1 do
-      local key = prefix .. spec[1] .. b .. ':' .. string.sub(spec[2], 4 * b + 1, 4 * b + 4)
-      keys[#keys + 1] = key
-      for _, other in ipairs(redis.call('ZRANGEBYSCORE', key, oldest, '+inf', 'LIMIT', 0, limit)) do
-        if other ~= id then
-          if not hits[other] then hits[other] = {0, 0}; order[#order + 1] = other end
-          hits[other][slot] = hits[other][slot] + 1
+  local seq = tonumber(call('HGET', item_key, 'seq') or call('INCR', prefix .. 'seq'))
+  local entry = stamp .. string.char(#id) .. id
+  local hits, order = {}, {}
+  for slot = 1, 2 do
+    local bands, names = ARGV[i + 2 + slot], heads[slot]
+    for b = 1, #bands / 4 do
+      local head = names[b]
+      if not head then
+        head = prefix .. (slot == 1 and 'near' or 'anchor') .. (b - 1) .. ':'
+        names[b] = head
+      end
+      local key = head .. sub(bands, 4 * b - 3, 4 * b)
+      -- Most buckets are new: adding the item is then the only command.
+      local value = call('SET', key, entry, 'PX', window, 'GET')
+      if value then
+        local p, keep, live, mine, newest = 1, nil, 0, nil, nil
+        while p < #value do
+          local stop = p + 14 + byte(value, p + 13)
+          if tonumber(sub(value, p, p + 12)) >= oldest then
+            keep, live, newest = keep or p, live + 1, p
+            local other = sub(value, p + 14, stop - 1)
+            if other == id then
+              mine = p
+            elseif live <= limit then
+              local h = hits[other]
+              if not h then h = {0, 0}; hits[other] = h; order[#order + 1] = other end
+              h[slot] = h[slot] + 1
+            end
+          end
+          p = stop
+        end
+        if mine then  -- added again: moves to the end
+          call('SET', key, sub(value, keep, mine - 1) .. sub(value, mine + 14 + #id) .. entry,
+            'PX', window)
+        elseif live >= limit then  -- full: put it back as it was, stale entries dropped
+          local expires = tonumber(sub(value, newest, newest + 12)) + tonumber(window)
+          call('SET', key, sub(value, keep), 'PXAT', string.format('%d', expires))
+        elseif keep then
+          call('SET', key, sub(value, keep) .. entry, 'PX', window)
         end
       end
     end
@@ -193,23 +239,15 @@ while i <= #ARGV do
   for _, other in ipairs(order) do
     local h = hits[other]
     if h[1] > 0 or h[2] >= min_anchor then
-      local meta = redis.call('HMGET', prefix .. 'item:' .. other, 'seq', 'host', 'sig')
+      local meta = call('HMGET', prefix .. 'item:' .. other, 'seq', 'host', 'sig')
       if meta[1] and tonumber(meta[1]) < seq then
         candidates[#candidates + 1] = {other, tonumber(meta[1]), meta[2], meta[3], h[1], h[2]}
       end
     end
   end
-  redis.call('HSET', item_key, 'seq', seq, 'host', host, 'sig', sig)
-  redis.call('PEXPIRE', item_key, window)
-  for _, key in ipairs(keys) do
-    redis.call('ZADD', key, now, id)
-    if seq % 16 == 0 then  -- reads skip stale ids anyway; trimming is for memory only
-      redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. oldest)
-    end
-    redis.call('PEXPIRE', key, window)
-  end
-  n = n + 1
-  result[n] = {seq, candidates}
+  call('HSET', item_key, 'seq', seq, 'host', ARGV[i + 1], 'sig', ARGV[i + 2])
+  call('PEXPIRE', item_key, window)
+  result[#result + 1] = {seq, candidates}
 end
 return result
 """
@@ -230,6 +268,8 @@ class RedisNearDupIndex:
             return []
         args: list[str | bytes | int] = [self.prefix, self.window_ms, BUCKET_LIMIT, MIN_ANCHOR_HITS]
         for s in sketches:
+            if len(s.item_id.encode()) > MAX_ID_BYTES:
+                raise ValueError(f"item id longer than {MAX_ID_BYTES} bytes: {s.item_id!r}")
             args += [s.item_id, s.host, s.signature, s.near_bands, s.anchor_bands]
         replies = self._script(keys=[], args=args)
         return [

@@ -24,7 +24,7 @@ ALIASES: dict[str, str] = {
     # noisy to take wholesale: they map "Philadelphia" to Amman).
     "Kiev": "UA", "Bombay": "IN", "Calcutta": "IN", "Madras": "IN", "Peking": "CN",
     "Saigon": "VN", "Rangoon": "MM", "Leningrad": "RU", "Odessa": "UA", "Kharkov": "UA",
-}
+}  # fmt: skip
 
 # Demonyms -> country. Plurals are derived (see regions.py). Ambiguous ones are left out
 # on purpose: "Korean" (North or South?), "English" (the language), "Guinean".

@@ -37,6 +37,7 @@ MAX_REGIONS = 10
 TITLE_WEIGHT = 2
 
 _WORD = re.compile(r"[^\W\d_]+")
+_NAME_AFTER = re.compile(r" [A-Z][a-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,15 +123,30 @@ def _at_sentence_start(text: str, start: int) -> bool:
     return before[-1] in ".!?:\n" if before else window == 0
 
 
+def _word_before(text: str, start: int) -> str | None:
+    """The capitalised word ("Michael") and one space right before `start`, if any: what
+    re.search(r"([A-Z][a-z]+) $", text[:start]) finds, by looking back a few characters
+    instead of scanning (and copying) the whole text before every ambiguous name."""
+    end = start - 1 if text.endswith("\n", 0, start) else start  # $ may stop before a \n
+    if not text.endswith(" ", 0, end):
+        return None
+    first = end - 1
+    while first > 0 and "a" <= text[first - 1] <= "z":
+        first -= 1
+    if first in (0, end - 1) or not "A" <= text[first - 1] <= "Z":
+        return None
+    return text[first - 1 : end - 1]
+
+
 def _next_to_a_name(text: str, match: Match[Name]) -> bool:
     """True when a capitalised name is glued on either side: "Michael Jordan", "Paris Hilton".
 
     A capitalised common word before it ("In Paris", "The Georgia ...") is not a name.
     """
-    if re.match(r" [A-Z][a-z]", text[match.end :]):
+    if _NAME_AFTER.match(text, match.end):
         return True
-    before = re.search(r"([A-Z][a-z]+) $", text[: match.start])
-    return bool(before) and zipf(before.group(1).lower()) < FUNCTION_WORD_ZIPF
+    before = _word_before(text, match.start)
+    return before is not None and zipf(before.lower()) < FUNCTION_WORD_ZIPF
 
 
 def _written_as_a_place(text: str, match: Match[Name], title_cased: bool) -> bool:

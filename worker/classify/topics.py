@@ -104,49 +104,52 @@ def score_topics(title: str, text: str, taxonomy: Taxonomy) -> list[Topic]:
     length keeps a long article that mentions "match" once from being sport.
     """
     scoring = taxonomy.scoring
-    counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    weights: dict[tuple[str, str], float] = {}
+    hits: dict[str, float] = {}  # phrase -> hits, in order of first hit
+    payloads: dict[str, tuple[tuple[str, float], ...]] = {}
     for source, boost in ((title, scoring.title_boost), (text, 1.0)):
-        for (key, payload), found in Counter(taxonomy.matcher.keys(source)).items():
-            for code, weight in payload:
-                counts[code][key] += found * boost
-                weights[code, key] = weight
-    if not counts:
+        for (phrase, payload), found in Counter(taxonomy.matcher.keys(source)).items():
+            hits[phrase] = hits.get(phrase, 0.0) + found * boost
+            payloads[phrase] = payload
+    if not hits:
         return []
 
+    contributions: dict[str, dict[str, float]] = defaultdict(dict)  # code -> {phrase: weight}
+    for phrase, count in hits.items():
+        capped = min(count, scoring.max_repeats)
+        for code, weight in payloads[phrase]:
+            contributions[code][phrase] = weight * capped
     words = max(len(title.split()) + len(text.split()), scoring.min_words)
-    scored: dict[str, tuple[float, list[str]]] = {}
-    for code, terms in counts.items():
-        contributions = {
-            term: weights[code, term] * min(count, scoring.max_repeats)
-            for term, count in terms.items()
-        }
-        density = 100.0 * sum(contributions.values()) / words
-        fired = sorted(contributions, key=lambda t: (-contributions[t], t))
-        scored[code] = (density / (density + scoring.half_density), fired)
-    return _select(scored, taxonomy)
-
-
-def _select(scored: dict[str, tuple[float, list[str]]], taxonomy: Taxonomy) -> list[Topic]:
-    """Keep level-1 topics close to the best one, and level-2 topics of kept parents."""
-    scoring = taxonomy.scoring
-    top_level = [c for c in scored if taxonomy.by_code[c].parent is None]
-    best = max((scored[c][0] for c in top_level), default=0.0)
-    kept = {
-        c
-        for c in top_level
-        if scored[c][0] >= scoring.threshold and scored[c][0] >= scoring.relative_cutoff * best
-    }
-    for code, (score, _) in scored.items():
-        if score >= scoring.threshold and all(a in kept for a in taxonomy.lineage(code)[1:]):
-            kept.add(code)
-    ordered = sorted(kept, key=lambda c: (-scored[c][0], c))[: scoring.max_topics]
+    scores = {}
+    for code, terms in contributions.items():
+        density = 100.0 * sum(terms.values()) / words
+        scores[code] = density / (density + scoring.half_density)
     return [
         Topic(
             code=code,
             label=taxonomy.by_code[code].label,
-            score=round(scored[code][0], 3),
-            terms=scored[code][1][:MAX_TERMS_REPORTED],
+            score=round(scores[code], 3),
+            terms=_strongest(contributions[code]),
         )
-        for code in ordered
+        for code in _select(scores, taxonomy)
     ]
+
+
+def _strongest(terms: dict[str, float]) -> list[str]:
+    """The terms that fired, strongest first (only kept topics report them)."""
+    return sorted(terms, key=lambda t: (-terms[t], t))[:MAX_TERMS_REPORTED]
+
+
+def _select(scores: dict[str, float], taxonomy: Taxonomy) -> list[str]:
+    """Keep level-1 topics close to the best one, and level-2 topics of kept parents."""
+    scoring = taxonomy.scoring
+    top_level = [c for c in scores if taxonomy.by_code[c].parent is None]
+    best = max((scores[c] for c in top_level), default=0.0)
+    kept = {
+        c
+        for c in top_level
+        if scores[c] >= scoring.threshold and scores[c] >= scoring.relative_cutoff * best
+    }
+    for code, score in scores.items():
+        if score >= scoring.threshold and all(a in kept for a in taxonomy.lineage(code)[1:]):
+            kept.add(code)
+    return sorted(kept, key=lambda c: (-scores[c], c))[: scoring.max_topics]
