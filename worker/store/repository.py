@@ -242,8 +242,9 @@ class Store:
         """Index the current version for search and label filters."""
         if not records:
             return
-        ids = [r.id for r in records]
-        conn.execute(delete(t.item_labels).where(t.item_labels.c.item_id.in_(ids)))
+        # Only a new version has labels to replace: a first one must not pay for a delete.
+        if replaced := [r.id for r in records if r.version > 1]:
+            conn.execute(delete(t.item_labels).where(t.item_labels.c.item_id.in_(replaced)))
         labels = {
             (r.id, kind, label.code): label.score
             for r in records
@@ -259,9 +260,11 @@ class Store:
                 ],
             )
         if self.dialect == "sqlite":  # PostgreSQL keeps its tsvector as a generated column
-            conn.execute(
-                text("DELETE FROM items_fts WHERE item_id = :id"), [{"id": i} for i in ids]
-            )
+            if replaced:
+                conn.execute(
+                    text("DELETE FROM items_fts WHERE item_id = :id"),
+                    [{"id": i} for i in replaced],
+                )
             conn.execute(
                 text("INSERT INTO items_fts (item_id, title, body) VALUES (:id, :title, :body)"),
                 [{"id": r.id, "title": r.title, "body": r.text} for r in records],
