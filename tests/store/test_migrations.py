@@ -1,5 +1,6 @@
-"""Migrations 0004 (the full-article option, merging the poller and fan-out branches)
-and 0005 (lz4 compression of the large columns on PostgreSQL).
+"""Migrations 0004 (the full-article option, merging the poller and fan-out branches),
+0005 (lz4 compression of the large columns on PostgreSQL) and 0006 (vacuuming the
+queue-like tables by dead rows).
 
 Each database test runs on SQLite and PostgreSQL (the `database_url` fixture), from a
 schema at both old heads (0002 and 0003), as a deployment before 0004 has it.
@@ -59,14 +60,14 @@ def feed_columns(engine: Engine) -> set[str]:
 def test_0004_merges_the_two_branches_into_one_head() -> None:
     script = ScriptDirectory.from_config(alembic_config())
 
-    assert script.get_heads() == ["0005"]
+    assert script.get_heads() == ["0006"]
     assert set(script.get_revision("0004").down_revision) == {"0002", "0003"}
 
 
 def test_upgrading_adds_the_option_turned_off_for_existing_feeds(engine: Engine) -> None:
     migrate(engine, command.upgrade, "heads")
 
-    assert revisions(engine) == {"0005"}
+    assert revisions(engine) == {"0006"}
     with engine.connect() as conn:
         assert conn.scalar(select(t.feeds.c.full_article)) is False
 
@@ -100,3 +101,23 @@ def test_postgresql_compresses_item_records_with_lz4(postgres_url: str) -> None:
     engine.dispose()
 
     assert (upgraded, downgraded) == ("l", "")
+
+
+def test_postgresql_vacuums_the_outbox_after_a_fixed_number_of_dead_rows(
+    postgres_url: str,
+) -> None:
+    engine = create_engine(postgres_url)
+    migrate(engine, command.upgrade, "heads")
+    options = text("SELECT reloptions FROM pg_class WHERE relname = 'outbox'")
+    with engine.connect() as conn:
+        upgraded = conn.scalar(options)
+    migrate(engine, command.downgrade, "0005")
+    with engine.connect() as conn:
+        downgraded = conn.scalar(options)
+    engine.dispose()
+
+    assert sorted(upgraded) == [
+        "autovacuum_vacuum_scale_factor=0",
+        "autovacuum_vacuum_threshold=5000",
+    ]
+    assert downgraded is None
