@@ -86,19 +86,25 @@ def test_downgrading_returns_to_both_branches_and_keeps_the_feeds(engine: Engine
     assert [c["column_names"] for c in schema.get_unique_constraints("feeds")] == [["url"]]
 
 
-def test_postgresql_compresses_item_records_with_lz4(postgres_url: str) -> None:
+def up_then_down(postgres_url: str, query: str, down_to: str) -> tuple[object, object]:
+    """`query`'s answer at the newest revision, then after a downgrade to `down_to`."""
     engine = create_engine(postgres_url)
-    migrate(engine, command.upgrade, "heads")
-    method = text(
-        "SELECT attcompression FROM pg_attribute"
-        " WHERE attrelid = 'items'::regclass AND attname = 'record'"
-    )
-    with engine.connect() as conn:
-        upgraded = conn.scalar(method)
-    migrate(engine, command.downgrade, "0004")
-    with engine.connect() as conn:
-        downgraded = conn.scalar(method)
+    answers = []
+    for action, target in ((command.upgrade, "heads"), (command.downgrade, down_to)):
+        migrate(engine, action, target)
+        with engine.connect() as conn:
+            answers.append(conn.scalar(text(query)))
     engine.dispose()
+    return answers[0], answers[1]
+
+
+def test_postgresql_compresses_item_records_with_lz4(postgres_url: str) -> None:
+    upgraded, downgraded = up_then_down(
+        postgres_url,
+        "SELECT attcompression FROM pg_attribute"
+        " WHERE attrelid = 'items'::regclass AND attname = 'record'",
+        "0004",
+    )
 
     assert (upgraded, downgraded) == ("l", "")
 
@@ -106,15 +112,9 @@ def test_postgresql_compresses_item_records_with_lz4(postgres_url: str) -> None:
 def test_postgresql_vacuums_the_outbox_after_a_fixed_number_of_dead_rows(
     postgres_url: str,
 ) -> None:
-    engine = create_engine(postgres_url)
-    migrate(engine, command.upgrade, "heads")
-    options = text("SELECT reloptions FROM pg_class WHERE relname = 'outbox'")
-    with engine.connect() as conn:
-        upgraded = conn.scalar(options)
-    migrate(engine, command.downgrade, "0005")
-    with engine.connect() as conn:
-        downgraded = conn.scalar(options)
-    engine.dispose()
+    upgraded, downgraded = up_then_down(
+        postgres_url, "SELECT reloptions FROM pg_class WHERE relname = 'outbox'", "0005"
+    )
 
     assert sorted(upgraded) == [
         "autovacuum_vacuum_scale_factor=0",
