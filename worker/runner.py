@@ -27,7 +27,7 @@ from worker.app import use_broker
 from worker.fanout.relay import relay_pending
 from worker.monitor.http import create_app
 from worker.monitor.queues import queue_depths
-from worker.monitor.telemetry import count_fetch, count_stage, poller_heartbeat
+from worker.monitor.telemetry import count_fetches, count_stage, poller_heartbeat
 from worker.poller.fetch import client_for
 from worker.poller.opml import read_opml
 from worker.poller.poll import Poller, PollStats
@@ -141,12 +141,8 @@ class System:
         if not feeds:
             return PollStats()
         stats = await poller.poll(feeds)
-        await asyncio.to_thread(self._count_fetches, stats.statuses)
+        await asyncio.to_thread(count_fetches, self.rt.redis, stats.statuses)
         return stats
-
-    def _count_fetches(self, statuses: list[int]) -> None:
-        for status in statuses:
-            count_fetch(self.rt.redis, status)
 
     async def sweep(self) -> None:
         """The relay's timer: publish what post-commit triggers may have missed."""

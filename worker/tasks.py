@@ -21,12 +21,7 @@ from worker import runtime
 from worker.app import app
 from worker.fanout.relay import relay_pending
 from worker.fanout.webhooks import deliver_due, make_webhook_client
-from worker.monitor.telemetry import (
-    count_processed,
-    count_stage,
-    count_webhook_attempts,
-    record_task,
-)
+from worker.monitor.telemetry import count_deliveries, count_processed, record_task
 from worker.pipeline import process_entries as run_pipeline
 from worker.record import Entry
 
@@ -205,8 +200,7 @@ async def send_due_webhooks(rt: runtime.Runtime, budget_s: float | None = None) 
         while True:
             stats = await deliver_due(rt.store, rt.subscriptions, client)
             total += stats.delivered
-            count_stage(rt.redis, "delivered", stats.delivered)
-            count_webhook_attempts(rt.redis, stats.delivered, stats.attempts - stats.delivered)
+            count_deliveries(rt.redis, stats.attempts, stats.delivered)
             if not stats.attempts:
                 return total, False
             if deadline is not None and time.monotonic() >= deadline:

@@ -3,9 +3,9 @@
 Nothing is counted in this process's memory: counters and histograms live in Redis
 (worker.monitor.telemetry), states and backlogs in the database, so the figures are the
 same whichever process serves /metrics and however many workers run. A scrape never
-scans a table that grows with the items: those figures are counters or estimates. Label values are
-bounded: queues, task names, stages, status classes, subscriptions, the taxonomy's
-topic codes, and the most common languages.
+scans a table that grows with the items: those figures are counters or estimates.
+Label values are bounded: queues, task names, stages, status classes, subscriptions,
+the taxonomy's topic codes, and the most common languages.
 """
 
 from __future__ import annotations

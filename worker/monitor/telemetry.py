@@ -122,18 +122,29 @@ def count_processed(redis: Redis, entries: int, stored: Iterable[ItemRecord]) ->
 
 
 @safely
-def count_webhook_attempts(redis: Redis, ok: int, error: int) -> None:
+def count_deliveries(redis: Redis, attempts: int, delivered: int) -> None:
+    """Webhook attempts by result, and the delivered stage, in one round trip."""
+    if not attempts:
+        return
     pipe = redis.pipeline(transaction=False)
-    for field, n in (("ok", ok), ("error", error)):
+    if delivered:
+        _count_stage(pipe, "delivered", delivered, time.time())
+    for field, n in (("ok", delivered), ("error", attempts - delivered)):
         if n:
             pipe.hincrby(WEBHOOK_ATTEMPTS, field, n)
     pipe.execute()
 
 
 @safely
-def count_fetch(redis: Redis, status: int) -> None:
-    """A fetch outcome by status class (0 means no HTTP answer: DNS, timeout, refused)."""
-    redis.hincrby(FETCHES, f"{status // 100}xx" if status else "error", 1)
+def count_fetches(redis: Redis, statuses: Iterable[int]) -> None:
+    """A poll round's fetch outcomes by status class (0 means no HTTP answer: DNS,
+    timeout, refused), in one round trip."""
+    classes = Counter(f"{status // 100}xx" if status else "error" for status in statuses)
+    if classes:
+        pipe = redis.pipeline(transaction=False)
+        for cls, n in classes.items():
+            pipe.hincrby(FETCHES, cls, n)
+        pipe.execute()
 
 
 @safely

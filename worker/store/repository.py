@@ -181,7 +181,7 @@ class Store:
                 record.version = old.version + 1 if old is not None else 1
                 fresh.append(record)
             self._link_exact_duplicates(conn, fresh)
-            # Serialised once: the item row, its version and every event reuse the text.
+            # Serialised once: the item row and every event reuse the text.
             dumped = {r.id: _dump(r) for r in fresh}
             inserts, updates = [], []
             for record in fresh:
