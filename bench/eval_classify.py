@@ -36,7 +36,7 @@ from worker.classify.linkage import link_records
 from worker.classify.neardup import MemoryNearDupIndex, NearDupIndex, RedisNearDupIndex, sketch
 from worker.classify.spin import lower_case_words, score_spin
 from worker.classify.topics import default_taxonomy, score_topics
-from worker.record import Attribution, Cleaned, Entry, ItemRecord, Spin, Syndication
+from worker.record import Attribution, Cleaned, Entry, ItemRecord, Labels, Spin, Syndication
 
 BBC_TO_IPTC = {
     "business": "medtop:04000000",
@@ -360,13 +360,18 @@ ORIGIN, COPIER = "https://origin.example/feed", "https://copier.example/feed"
 REDIS_BENCH_URL = "redis://127.0.0.1:6379/13"
 
 
-def as_record(item_id: str, feed: str, article: Article, text: str | None = None) -> ItemRecord:
+def as_record(
+    item_id: str, feed: str, article: Article, text: str | None = None, labels: Labels | None = None
+) -> ItemRecord:
+    """A stored record of `article` (or of `text` under its title); with `labels`, their
+    fingerprint, as the pipeline builds it (worker/pipeline.py), instead of a second one."""
+    text = article.text if text is None else text
     return ItemRecord(
         id=item_id, feed=feed, entry_key=item_id, url=f"{feed}/{item_id}",
         title=article.title, author=None, published_at=None, language="en",
-        text=article.text if text is None else text, blocks=[], attribution=Attribution(),
+        text=text, blocks=[], attribution=Attribution(),
         syndication=Syndication(), spin=Spin(), topics=[], regions=[],
-        text_hash=text_fingerprint(article.text if text is None else text),
+        text_hash=labels.text_hash if labels else text_fingerprint(text),
     )  # fmt: skip
 
 
@@ -493,8 +498,8 @@ def throughput(articles: list[Article], quick: bool) -> None:
     def run(index: NearDupIndex, round_: int) -> None:
         records = []
         for n, (item, a) in enumerate(zip(items, sample, strict=True)):
-            classify(item, entry)
-            records.append(as_record(f"r{round_}-{n}", f"https://feed{n % 7}.example/", a))
+            feed, labels = f"https://feed{n % 7}.example/", classify(item, entry)
+            records.append(as_record(f"r{round_}-{n}", feed, a, labels=labels))
         Ingest(index).run(records)
 
     words = sum(len(a.text.split()) for a in sample) / len(sample)

@@ -23,8 +23,10 @@ def test_case_folding_can_be_turned_off():
     assert [m.start for m in matcher.find("most people live in Most")] == [20]
 
 
-def test_keys_reports_every_occurrence_with_its_payload():
-    assert PhraseMatcher({"rate": "r"}).keys("Rate up, rate down") == [("rate", "r")] * 2
+def test_keys_reports_every_occurrence_and_payload_looks_it_up():
+    matcher = PhraseMatcher({"Rate": "r"})
+    assert matcher.keys("Rate up, rate down") == ["rate"] * 2
+    assert matcher.payload("rate") == "r"
 
 
 @pytest.mark.parametrize(

@@ -42,23 +42,66 @@ class Tokens:
     anchors: Hashes  # the anchors among them, in order
 
 
+_SLOT_BITS = 18  # 262,144 slots for ~29,000 words: insertion seldom has to move a word
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: spreads the hashes' low bits to the top
+_MAX_MOVES = 500
+
+
+@dataclass(frozen=True, slots=True)
+class _ZipfTable:
+    """Word hash -> Zipf frequency as a cuckoo hash table, so that numpy looks up a
+    whole text at once: each word sits in one of its two slots, two gathers a word where
+    a binary search over all 29,000 hashes takes fifteen."""
+
+    keys: Hashes  # slot -> word hash (0: empty)
+    zipf: npt.NDArray[np.float32]  # slot -> Zipf frequency
+
+
+def _slots(hashes: Hashes) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """A word's two slots: two bit ranges of its hash times an odd constant (the word
+    hashes' own top bits are poorly mixed for short words). Array arithmetic wraps
+    silently: no overflow check to switch off."""
+    mixed = hashes * _MIX
+    mask = np.uint64((1 << _SLOT_BITS) - 1)
+    first = mixed >> np.uint64(64 - _SLOT_BITS)
+    second = (mixed >> np.uint64(64 - 2 * _SLOT_BITS)) & mask
+    return first.view(np.intp), second.view(np.intp)
+
+
 @cache
-def _zipf_table() -> tuple[Hashes, npt.NDArray[np.float32]]:
-    """wordfreq's English words from Zipf 3 up (~29,000) as sorted hashes, with their
-    Zipf frequencies: one binary search per text instead of a look-up per word."""
+def _zipf_table() -> _ZipfTable:
+    """wordfreq's English words from Zipf 3 up (~29,000) with their Zipf frequencies."""
     floor = 10 ** (RARE_BELOW - 9)  # Zipf = log10(frequency) + 9
     vocabulary = [w for w, f in frequencies().items() if f >= floor and w.isalpha()]
     hashes = word_spans("\n".join(vocabulary))[0]
     zipf = np.log10(np.array([frequencies()[w] for w in vocabulary])) + 9
-    order = np.argsort(hashes)
-    return hashes[order], zipf[order].astype(np.float32)
+    first, second = (s.tolist() for s in _slots(hashes))
+    places = {h: (a, b) for h, a, b in zip(hashes.tolist(), first, second, strict=True)}
+    keys: list[int] = [0] * (1 << _SLOT_BITS)
+    values = np.zeros(1 << _SLOT_BITS, dtype=np.float32)
+    for word, value in zip(hashes.tolist(), zipf.tolist(), strict=True):
+        slot = places[word][0]
+        for _ in range(_MAX_MOVES):  # place it, moving whoever sits there to its other slot
+            keys[slot], word = word, keys[slot]
+            values[slot], value = value, values[slot]
+            if word == 0:
+                break
+            a, b = places[word]
+            slot = b if slot == a else a
+        else:
+            raise RuntimeError("Zipf table: no place for a word; raise _SLOT_BITS")
+    return _ZipfTable(np.array(keys, dtype=np.uint64), values)
 
 
 def zipf_of(hashes: Hashes) -> npt.NDArray[np.float32]:
     """The Zipf frequency of each word hash; 0 for words rarer than Zipf 3."""
-    table, zipf = _zipf_table()
-    at = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
-    return np.where(table[at] == hashes, zipf[at], np.float32(0))
+    table = _zipf_table()
+    first, second = _slots(hashes)
+    zipf = table.zipf[first]
+    zipf[table.keys[first] != hashes] = 0
+    found = table.keys[second] == hashes
+    zipf[found] = table.zipf[second[found]]
+    return zipf
 
 
 @lru_cache(maxsize=64)

@@ -105,10 +105,14 @@ class PhraseMatcher(Generic[P]):
     def __init__(self, phrases: Mapping[str, P], fold_case: bool = True) -> None:
         self._fold_case = fold_case
         self._automaton = ahocorasick.Automaton()
+        # The automaton yields the key alone: a str caches its hash, so callers that
+        # count keys never hash a payload (a tuple hashes its items again every time).
+        self._payloads: dict[str, P] = {}
         for phrase, payload in phrases.items():
             key = normalise_key(phrase, fold_case)
             if key:
-                self._automaton.add_word(f" {key} ", (key, payload))
+                self._automaton.add_word(f" {key} ", key)
+                self._payloads[key] = payload
         self._empty = len(self._automaton) == 0
         if not self._empty:
             self._automaton.make_automaton()
@@ -117,15 +121,20 @@ class PhraseMatcher(Generic[P]):
         """Yield every match in `text`, with its offsets."""
         if self._empty:
             return
-        for end, (key, payload) in self._automaton.iter(normalise(text, self._fold_case)):
+        payloads = self._payloads
+        for end, key in self._automaton.iter(normalise(text, self._fold_case)):
             # haystack is `text` with one leading space: shift back by one, drop the pads.
             start = end - len(key) - 1
-            yield Match(start, start + len(key), key, payload)
+            yield Match(start, start + len(key), key, payloads[key])
 
-    def keys(self, text: str) -> list[tuple[str, P]]:
-        """Every (phrase, payload) found in `text`: `find` without offsets, for callers
-        that only count (about twice as fast)."""
+    def keys(self, text: str) -> list[str]:
+        """The key of every phrase found in `text`, once per occurrence: `find` without
+        offsets or payloads, for callers that only count (about twice as fast)."""
         if self._empty:
             return []
         haystack = normalise(text, self._fold_case)
-        return [found for _, found in self._automaton.iter(haystack)]
+        return [key for _, key in self._automaton.iter(haystack)]
+
+    def payload(self, key: str) -> P:
+        """The payload of a phrase, by the key `keys` or `find` reported."""
+        return self._payloads[key]

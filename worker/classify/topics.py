@@ -105,18 +105,16 @@ def score_topics(title: str, text: str, taxonomy: Taxonomy) -> list[Topic]:
     """
     scoring = taxonomy.scoring
     hits: dict[str, float] = {}  # phrase -> hits, in order of first hit
-    payloads: dict[str, tuple[tuple[str, float], ...]] = {}
     for source, boost in ((title, scoring.title_boost), (text, 1.0)):
-        for (phrase, payload), found in Counter(taxonomy.matcher.keys(source)).items():
+        for phrase, found in Counter(taxonomy.matcher.keys(source)).items():
             hits[phrase] = hits.get(phrase, 0.0) + found * boost
-            payloads[phrase] = payload
     if not hits:
         return []
 
     contributions: dict[str, dict[str, float]] = defaultdict(dict)  # code -> {phrase: weight}
     for phrase, count in hits.items():
         capped = min(count, scoring.max_repeats)
-        for code, weight in payloads[phrase]:
+        for code, weight in taxonomy.matcher.payload(phrase):
             contributions[code][phrase] = weight * capped
     words = max(len(title.split()) + len(text.split()), scoring.min_words)
     scores = {}
