@@ -36,9 +36,12 @@ from worker.classify.anchors import tokenise
 from worker.classify.minhash import LshScheme, Signature, shingle_hashes
 
 NEAR = LshScheme(bands=16, rows=4)  # candidates from about 0.5 Jaccard on 5-word shingles
-# Each band is one sampled anchor pair. 48 bands sharing 2 find as many spun copies as 64
-# sharing 3 did (bench/eval_classify.py), for a quarter fewer Redis writes per item.
-ANCHOR = LshScheme(bands=48, rows=1)
+# Each band is one sampled anchor pair. Over 300 held-out BBC articles spun by Moby
+# (bench/eval_classify.py), 32 bands sharing 2 link 0.987 / 0.980 of the copies at 30 /
+# 50% substitution (48 bands: 1.000 / 0.990; 24: 0.980 / 0.953): every band is a Redis
+# write per item, the index's main cost, and every chance pair of shared bands between
+# unrelated stories costs an alignment.
+ANCHOR = LshScheme(bands=32, rows=1)
 SHINGLE_WORDS = 5
 ANCHOR_SHINGLE = 2
 MIN_WORDS = 20  # below this, a shared shingle says nothing ("Live: 3-1"); exact dups only
@@ -175,7 +178,7 @@ class MemoryNearDupIndex:
 
 # ARGV: prefix, window (ms), bucket limit, min anchor hits, then five per item: id, host,
 # NEAR signature, NEAR bands, ANCHOR bands (4 bytes per band). Keys are made here from
-# the band bytes: sending 64 ready-made keys per item costs the client more than the
+# the band bytes: sending 48 ready-made keys per item costs the client more than the
 # whole sketch. A bucket's value is its entries, oldest first, each a 13-digit time (ms),
 # one byte of id length and the id. Returns per item
 # {seq, {{id, seq, host, signature, near, anchor}...}}.
