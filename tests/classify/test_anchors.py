@@ -1,4 +1,7 @@
-from worker.classify.anchors import tokenise
+import numpy as np
+
+from worker.classify.anchors import RARE_BELOW, tokenise, zipf_of
+from worker.classify.frequency import frequencies, zipf
 from worker.classify.minhash import word_hashes
 
 
@@ -25,3 +28,11 @@ def test_very_common_capitalised_words_are_no_anchors():
 
 def test_every_word_is_hashed_in_order():
     assert tokenise("Rates rise, again.").words.tolist() == hashes("rates rise again")
+
+
+def test_the_zipf_table_finds_every_common_word_and_no_other():
+    vocabulary = [w for w, f in frequencies().items() if zipf(w) >= RARE_BELOW and w.isalpha()]
+    found = zipf_of(word_hashes(" ".join(vocabulary)))
+    expected = np.array([zipf(w) for w in vocabulary], dtype=np.float32)
+    assert np.array_equal(found, expected)
+    assert zipf_of(word_hashes("zqxjv vbnmqz Lindqvist")).tolist() == [0, 0, 0]
