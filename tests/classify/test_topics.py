@@ -84,3 +84,21 @@ def test_a_taxonomy_loads_from_a_toml_file(tmp_path):
     path = tmp_path / "taxonomy.toml"
     path.write_text('[[topic]]\ncode = "t:x"\nlabel = "x"\nstrong = ["xylophone"]\n')
     assert codes("", "A xylophone solo.", Taxonomy.load(path)) == ["t:x"]
+
+
+def war_and_peace(relative_cutoff: float) -> Taxonomy:
+    return Taxonomy.from_dict(
+        {
+            "scoring": {"min_words": 1, "threshold": 0.3, "relative_cutoff": relative_cutoff},
+            "topic": [
+                {"code": "t:war", "label": "war", "strong": ["war"]},
+                {"code": "t:peace", "label": "peace", "terms": ["peace"]},
+            ],
+        }
+    )
+
+
+def test_a_top_level_topic_far_below_the_best_is_dropped():
+    text = "war war war and one word of peace " + "filler " * 32  # war 0.88, peace 0.45
+    assert codes("", text, war_and_peace(relative_cutoff=0.0)) == ["t:war", "t:peace"]
+    assert codes("", text, war_and_peace(relative_cutoff=0.6)) == ["t:war"]

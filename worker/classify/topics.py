@@ -148,6 +148,7 @@ def _select(scores: dict[str, float], taxonomy: Taxonomy) -> list[str]:
         if scores[c] >= scoring.threshold and scores[c] >= scoring.relative_cutoff * best
     }
     for code, score in scores.items():
-        if score >= scoring.threshold and all(a in kept for a in taxonomy.lineage(code)[1:]):
+        ancestors = taxonomy.lineage(code)[1:]
+        if ancestors and score >= scoring.threshold and all(a in kept for a in ancestors):
             kept.add(code)
     return sorted(kept, key=lambda c: (-scores[c], c))[: scoring.max_topics]
