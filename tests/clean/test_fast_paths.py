@@ -8,10 +8,10 @@ import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from worker.clean import footer, glue, sanitize
-from worker.clean.html import TR_ID
+from worker.clean.html import CELL_IDS, TABLE_ID, _own_rows
 
 # Characters that make each shortcut take its other branch, mixed with ordinary ones; and
 # text made of ordinary ones alone, which takes the shortcuts.
@@ -96,14 +96,23 @@ def test_footer_labels_are_matched_where_a_regex_search_would_match(pieces: list
         assert found == expected
 
 
-def test_table_rows_are_the_rows_a_css_query_finds() -> None:
+def test_a_table_s_own_rows_are_the_rows_a_css_query_finds_outside_its_cells() -> None:
     html = (
         "<table><thead><tr><th>Team</th></tr></thead><tr><td>a<table><tr><td>b</td></tr>"
         "</table></td></tr><tr><td><svg><tr><td>c</td></tr></svg></td></tr><TR><TD>d</TD></TR>"
-        "<template><tr><td>e</td></tr></template></table>"
+        "<tfoot><tr><td>e</td></tr></tfoot></table>"
     )
     table = LexborHTMLParser(html).css_first("table")
     assert table is not None
-    walked = [node.html for node in table.traverse() if node.tag_id == TR_ID]
-    assert walked == [node.html for node in table.css("tr")]
-    assert len(walked) == 6  # the nested table's and the <svg>'s rows too
+
+    def in_a_cell(row: LexborNode) -> bool:
+        node = row.parent
+        while node is not None and node.tag_id != TABLE_ID:
+            if node.tag_id in CELL_IDS:
+                return True
+            node = node.parent
+        return node is None or node.mem_id != table.mem_id
+
+    expected = [row.html for row in table.css("tr") if not in_a_cell(row)]
+    assert [row.html for row in _own_rows(table)] == expected
+    assert len(expected) == 5  # not the nested table's row, nor the <svg>'s

@@ -98,3 +98,21 @@ def test_content_is_preferred_over_summary() -> None:
 def test_summary_is_used_when_there_is_no_content() -> None:
     entry = html_entry("", summary="<p>Only a teaser.</p>")
     assert clean(entry).text == "Only a teaser."
+
+
+def test_scripts_and_styles_inside_table_cells_never_reach_the_text() -> None:
+    html = (
+        "<table><tr><td>Lyon<script>track()</script></td>"
+        "<td><style>.x{color:red}</style>12 mm<svg><text>logo</text></svg></td></tr></table>"
+    )
+    [table] = clean(html_entry(html)).blocks
+    assert table.rows == [["Lyon", "12 mm"]]
+
+
+def test_a_nested_table_stands_once_in_the_cell_that_holds_it() -> None:
+    html = (
+        "<table><tr><td>Results<table><tr><td>Rovers 2</td></tr><tr><td>City 1</td></tr>"
+        "</table></td></tr><tr><td>Next round on Friday</td></tr></table>"
+    )
+    [table] = clean(html_entry(html)).blocks
+    assert table.rows == [["Results Rovers 2 City 1"], ["Next round on Friday"]]

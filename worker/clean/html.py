@@ -63,6 +63,32 @@ BLOCK_KINDS: dict[int, BlockKind | None] = {
 }
 
 
+def _own_rows(node: LexborNode) -> list[LexborNode]:
+    """The <tr> rows of a table, in document order, under <thead>, <tbody>, <tfoot> or
+    directly; not a nested table's rows: that table's text stands in the cell holding it.
+    (A walk of the table's skeleton, without the CSS engine that lexbor builds on a
+    document's first query.)"""
+    rows = []
+    for child in node.iter():
+        if child.tag_id == TR_ID:
+            rows.append(child)
+        elif child.tag_id != TABLE_ID:
+            rows.extend(_own_rows(child))
+    return rows
+
+
+def _visible_text(node: LexborNode) -> str:
+    """`node`'s text without what the walk drops (scripts, styles, embeds), which lexbor's
+    deep text would keep. Removed deepest first: removing a node frees its subtree."""
+    only = node.first_child
+    if only is not None and only.next is None and only.tag_id == TEXT_ID:
+        return only.text_content or ""  # most table cells: nothing to look through
+    dropped = [n for n in node.traverse() if n.tag_id in DROP_IDS]
+    for hidden in reversed(dropped):
+        hidden.decompose()
+    return node.text(deep=True, separator=" ") or ""
+
+
 @dataclass(slots=True)
 class Link:
     href: str  # as written: callers strip tracking parameters from the one they use
@@ -113,7 +139,7 @@ class _Walker:
 
     def walk(self, node: LexborNode, depth: int = 0) -> None:
         if depth > 200:  # pathological nesting: keep the text, stop descending
-            self.buffer.append(node.text(deep=True, separator=" ") or "")
+            self.buffer.append(_visible_text(node))
             return
         buffer = self.buffer
         for child in node.iter(include_text=True):
@@ -153,11 +179,7 @@ class _Walker:
 
     def table(self, node: LexborNode) -> None:
         table = _Table([], False)
-        # Every <tr> below the table, nested tables' too, in document order: what css("tr")
-        # finds, without the CSS engine that lexbor builds on a document's first query.
-        for tr in node.traverse():
-            if tr.tag_id != TR_ID:
-                continue
+        for tr in _own_rows(node):
             cells = [c for c in tr.iter() if c.tag_id in CELL_IDS]
             if not cells:
                 continue
@@ -166,7 +188,7 @@ class _Walker:
                 table.header = all(c.tag_id == TH_ID for c in cells) or (
                     parent is not None and parent.tag_id == THEAD_ID
                 )
-            table.rows.append([c.text(deep=True, separator=" ") or "" for c in cells])
+            table.rows.append([_visible_text(c) for c in cells])
         if table.rows and len(self.raw) < self.max_blocks:
             self.raw.append(table)
             self.strings.extend(cell for row in table.rows for cell in row)
