@@ -96,13 +96,13 @@ def test_two_workers_see_each_others_items_through_redis(redis_url):
     assert candidates(worker_two, sketched("b", spin(HARBOUR))) == ["a"]
 
 
-def test_every_key_expires_with_the_window(redis_url):
+def test_every_key_expires_within_three_windows(redis_url):
     client = Redis.from_url(redis_url)
     RedisNearDupIndex(client, window_seconds=60).add_and_query([sketched("a", HARBOUR)])
-    ttls = [client.pttl(key) for key in client.scan_iter(f"{KEY_PREFIX}*")]
-    sequence = client.pttl(f"{KEY_PREFIX}seq")  # the global order counter never expires
-    assert sequence == -1 and all(0 < t <= 60_000 for t in ttls if t != -1)
-    assert len([t for t in ttls if t > 0]) > 1
+    ttls = {key: client.pttl(key) for key in client.scan_iter(f"{KEY_PREFIX}*")}
+    assert ttls.pop(f"{KEY_PREFIX}seq".encode()) == -1  # the global order never expires
+    assert 0 < ttls.pop(f"{KEY_PREFIX}item:a".encode()) <= 60_000
+    assert ttls and all(0 < t <= 180_000 for t in ttls.values())  # the band hashes
 
 
 class CountingRedis(Redis):
@@ -141,8 +141,54 @@ def test_a_flooded_bucket_stays_small(redis_url):
     client = Redis.from_url(redis_url)
     RedisNearDupIndex(client).add_and_query([colliding(f"i{n:03}", b"ABCD") for n in range(200)])
     entry = 13 + 1 + len("i000")  # time, id length, id
-    sizes = [client.strlen(key) for key in client.scan_iter(f"{KEY_PREFIX}near*")]
-    assert sizes and max(sizes) == BUCKET_LIMIT * entry
+    sizes = [client.hstrlen(key, "ABCD") for key in client.scan_iter(f"{KEY_PREFIX}near*")]
+    assert sizes == [BUCKET_LIMIT * entry] * NEAR.bands
+
+
+def wait_for_phase(window: float, phase: float) -> None:
+    """Sleeps until `phase` (0 to 1) of an epoch of the Redis index: epochs are one
+    window long, starting at multiples of it (Redis runs on this machine's clock)."""
+    time.sleep((phase * window - time.time()) % window)
+
+
+def test_the_previous_epoch_is_read_within_the_window(redis_url, monkeypatch):
+    monkeypatch.setattr("worker.classify.neardup.BUCKET_LIMIT", 2)
+    index = RedisNearDupIndex(Redis.from_url(redis_url), window_seconds=1)
+    wait_for_phase(1, 0.6)
+    index.add_and_query([colliding("a", b"ABCD")])
+    wait_for_phase(1, 0.2)  # the next epoch: a is 0.6 windows old
+    assert candidates(index, colliding("b", b"ABCD")) == ["a"]
+    # b's write copied a into this epoch's bucket, which is now full
+    assert candidates(index, colliding("full", b"ABCD")) == ["a", "b"]
+    wait_for_phase(1, 0.8)  # a is stale, so its place is free
+    index.add_and_query([colliding("c", b"ABCD")])
+    assert candidates(index, colliding("d", b"ABCD")) == ["b", "c"]
+
+
+def test_a_band_hash_is_freed_two_epochs_on_by_the_first_write(redis_url):
+    client = Redis.from_url(redis_url)
+    index = RedisNearDupIndex(client, window_seconds=1)
+    wait_for_phase(1, 0.5)
+    index.add_and_query([colliding("a", b"ABCD")])
+    old = {key for key in client.scan_iter(f"{KEY_PREFIX}near:*")}
+    time.sleep(1)  # the next epoch: the old hashes still hold a, which is live
+    index.add_and_query([colliding("b", b"ABCD")])
+    assert all(client.exists(key) for key in old)
+    time.sleep(1)  # two epochs on: b's epoch writes again, a's is freed
+    index.add_and_query([colliding("c", b"ABCD")])
+    assert len(old) == NEAR.bands and not any(client.exists(key) for key in old)
+
+
+def test_an_id_added_in_two_epochs_counts_once(redis_url):
+    index = RedisNearDupIndex(Redis.from_url(redis_url), window_seconds=1)
+    wait_for_phase(1, 0.7)
+    index.add_and_query([colliding("a", b"ABCD")])
+    wait_for_phase(1, 0.1)  # the next epoch
+    index.add_and_query([colliding("a", b"ABCD")])
+    found = index.add_and_query([colliding("b", b"ABCD")])[0].candidates
+    assert [(c.item_id, c.near_hits, c.anchor_hits) for c in found] == [
+        ("a", NEAR.bands, ANCHOR.bands)
+    ]
 
 
 def test_the_memory_index_answers_as_the_redis_one(redis_url, monkeypatch):

@@ -6,15 +6,23 @@ words), which finds spun copies whose every five-word run has changed. Both go i
 buckets; an item's candidates are the earlier items that share a bucket with it.
 
 The index lives in Redis so that two workers on two machines see each other's items.
-Each bucket is one string key holding the ids in it, oldest first, each with the time
-it was added, and expiring a time window (7 days by default) after its newest id. One
-`SET ... GET` adds an item to a bucket and returns who was there before: a new bucket
-(most are) costs one command and a shared one two, where a sorted set and its expiry
-cost three each. A bucket keeps at most BUCKET_LIMIT live ids, the oldest (a lookup
-reads no more), and drops stale ones whenever it is rewritten; each item's hash (its
-sequence number, host and signature) expires with the window too. One Lua script call
-per batch looks up and adds every item of the batch (one round trip, and atomic, so
-that two workers racing on two copies of one story cannot both miss the other). Items
+Time is cut into epochs one window long (7 days by default), and each band has one hash
+per epoch; a bucket is the field named by its band value, holding the ids in it, oldest
+first, each with the time it was added. A bucket's live ids (added within the window)
+were all added in this epoch or the last, and its first write in an epoch copies it
+there whole, so a lookup reads this epoch's field, or else the last one's. Per batch and
+band, one HMGET per epoch reads the batch's buckets and one HSET writes back the changed
+ones: about 150 commands per batch of 50 items, where one string key per bucket took
+2,400 `SET ... GET`s, each costing about as much again in Lua call overhead. Two
+epochs on, nothing in a band hash is live any more: the batch that first writes the band
+in that epoch UNLINKs it, so Redis frees it in the background (an expiry would free a
+window's band values in one blocking go, unless `lazyfree-lazy-expire` is set); its
+expiry, a window later still, only cleans up after an index that stopped. A bucket
+keeps at most BUCKET_LIMIT live ids, the oldest (a lookup reads no more), and drops
+stale ones whenever it is rewritten; each item's hash (its sequence number, host and
+signature) expires with the window. One Lua script call per batch looks up and adds
+every item of the batch (one round trip, and atomic, so that two workers racing on two
+copies of one story cannot both miss the other). Items
 get a global sequence number there: "earlier" means earlier in that order, on any
 machine.
 
@@ -177,70 +185,129 @@ class MemoryNearDupIndex:
 
 
 # ARGV: prefix, window (ms), bucket limit, min anchor hits, then five per item: id, host,
-# NEAR signature, NEAR bands, ANCHOR bands (4 bytes per band). Keys are made here from
-# the band bytes: sending 48 ready-made keys per item costs the client more than the
-# whole sketch. A bucket's value is its entries, oldest first, each a 13-digit time (ms),
-# one byte of id length and the id. Returns per item
+# NEAR signature, NEAR bands, ANCHOR bands (4 bytes per band). Keys and fields are made
+# here from the band bytes: sending them ready-made costs the client more than the whole
+# sketch. A bucket is the field named by its band value in the hash of its slot, band
+# number and epoch ({prefix}near:{b}:{epoch}, {prefix}anchor:{b}:{epoch}: never an old
+# string bucket's name, {prefix}near{b}:...); its value is its entries, oldest first,
+# each a 13-digit time (ms), one byte of id length and the id. Returns per item
 # {seq, {{id, seq, host, signature, near, anchor}...}}.
 _SCRIPT = """
-local call, sub, byte, tonumber = redis.call, string.sub, string.byte, tonumber
-local prefix, window = ARGV[1], ARGV[2]
+local call, sub, byte, tonumber, unpack = redis.call, string.sub, string.byte, tonumber, unpack
+local prefix, window = ARGV[1], tonumber(ARGV[2])
 local limit, min_anchor = tonumber(ARGV[3]), tonumber(ARGV[4])
 local clock = call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-local oldest = now - tonumber(window)
+local oldest = now - window
 local stamp = string.format('%013d', now)
-local heads = {{}, {}}
-local result = {}
-for i = 5, #ARGV, 5 do
-  local id = ARGV[i]
-  local item_key = prefix .. 'item:' .. id
-  local seq = tonumber(call('HGET', item_key, 'seq') or call('INCR', prefix .. 'seq'))
-  local entry = stamp .. string.char(#id) .. id
-  local hits, order = {}, {}
-  for slot = 1, 2 do
-    local bands, names = ARGV[i + 2 + slot], heads[slot]
-    for b = 1, #bands / 4 do
-      local head = names[b]
-      if not head then
-        head = prefix .. (slot == 1 and 'near' or 'anchor') .. (b - 1) .. ':'
-        names[b] = head
+-- An epoch is one window long: every live entry was written in this epoch or the one
+-- before. A band hash is unlinked two epochs on (see below); its expiry, three windows
+-- after its epoch starts, is for an index nobody writes to any more.
+local epoch = math.floor(now / window)
+local this_epoch, last_epoch = string.format('%d', epoch), string.format('%d', epoch - 1)
+local expires = string.format('%d', (epoch + 3) * window)
+-- A field no band value can name (those are 4 bytes), written with the hash's expiry: a
+-- batch that finds it sets no expiry. Its value is longer than hash-max-listpack-value
+-- (64 bytes by default), so the hash is a hashtable from the start: a listpack is
+-- searched linearly for every field, and these hashes grow to a window's band values.
+local MARK, MARK_VALUE = 'created', string.rep('.', 65)
+
+local n = (#ARGV - 4) / 5
+local ids, entries, hits, order = {}, {}, {}, {}
+for k = 1, n do
+  local id = ARGV[5 * k]
+  ids[k], entries[k], hits[k], order[k] = id, stamp .. string.char(#id) .. id, {}, {}
+end
+
+-- Bands are independent of each other: each band's buckets are read, updated for every
+-- item in order (so an item sees the earlier items of its batch), and written back.
+for slot = 1, 2 do
+  local name, bands_of = prefix .. (slot == 1 and 'near:' or 'anchor:'), {}
+  for k = 1, n do bands_of[k] = ARGV[5 * k + 2 + slot] end
+  local fields, field_of, b = {}, {}, 1  -- reused by every band
+  while true do
+    -- A band value twice in the batch is read twice: cheaper than de-duplicating.
+    local count, last = 0, 4 * b
+    for k = 1, n do
+      local bands = bands_of[k]
+      if #bands >= last then
+        count = count + 1
+        fields[count], field_of[k] = sub(bands, last - 3, last), count
+      else
+        field_of[k] = false
       end
-      local key = head .. sub(bands, 4 * b - 3, 4 * b)
-      -- Most buckets are new: adding the item is then the only command.
-      local value = call('SET', key, entry, 'PX', window, 'GET')
-      if value then
-        local p, keep, live, mine, newest = 1, nil, 0, nil, nil
-        while p < #value do
-          local stop = p + 14 + byte(value, p + 13)
-          if tonumber(sub(value, p, p + 12)) >= oldest then
-            keep, live, newest = keep or p, live + 1, p
-            local other = sub(value, p + 14, stop - 1)
-            if other == id then
-              mine = p
-            elseif live <= limit then
-              local h = hits[other]
-              if not h then h = {0, 0}; hits[other] = h; order[#order + 1] = other end
-              h[slot] = h[slot] + 1
+    end
+    if count == 0 then break end
+    local head = name .. (b - 1) .. ':'
+    local key = head .. this_epoch
+    local current = call('HMGET', key, MARK, unpack(fields, 1, count))
+    local previous = call('HMGET', head .. last_epoch, unpack(fields, 1, count))
+    -- A bucket's first write in an epoch copies its live entries there: once this
+    -- epoch's hash has the bucket, it has all of it. Buckets the batch writes are kept
+    -- in `value`, so that an item sees what the earlier items of its batch wrote.
+    local value = {}
+    for k = 1, n do
+      local j = field_of[k]
+      if j then
+        local field = fields[j]
+        local bucket = value[field]
+        if bucket == nil then bucket = current[j + 1] or previous[j] end
+        if not bucket then  -- most buckets: a new band value
+          value[field] = entries[k]
+        else
+          local id, entry, p, keep, live, mine = ids[k], entries[k], 1, nil, 0, nil
+          local item_hits, item_order = hits[k], order[k]
+          while p < #bucket do
+            local stop = p + 14 + byte(bucket, p + 13)
+            if tonumber(sub(bucket, p, p + 12)) >= oldest then
+              keep, live = keep or p, live + 1
+              local other = sub(bucket, p + 14, stop - 1)
+              if other == id then
+                mine = p
+              elseif live <= limit then
+                local h = item_hits[other]
+                if not h then
+                  h = {0, 0}
+                  item_hits[other], item_order[#item_order + 1] = h, other
+                end
+                h[slot] = h[slot] + 1
+              end
             end
+            p = stop
           end
-          p = stop
-        end
-        if mine then  -- added again: moves to the end
-          call('SET', key, sub(value, keep, mine - 1) .. sub(value, mine + 14 + #id) .. entry,
-            'PX', window)
-        elseif live >= limit then  -- full: put it back as it was, stale entries dropped
-          local expires = tonumber(sub(value, newest, newest + 12)) + tonumber(window)
-          call('SET', key, sub(value, keep), 'PXAT', string.format('%d', expires))
-        elseif keep then
-          call('SET', key, sub(value, keep) .. entry, 'PX', window)
+          if mine then  -- added again: moves to the end
+            value[field] = sub(bucket, keep, mine - 1) .. sub(bucket, mine + 14 + #id) .. entry
+          elseif live < limit then  -- stale entries dropped (a full bucket takes no more ids)
+            value[field] = (keep and sub(bucket, keep) or '') .. entry
+          end
         end
       end
     end
+    local args, size = {}, 0
+    for field, v in pairs(value) do
+      args[size + 1], args[size + 2], size = field, v, size + 2
+    end
+    if size > 0 then
+      if not current[1] then args[size + 1], args[size + 2] = MARK, MARK_VALUE end
+      call('HSET', key, unpack(args))
+      if not current[1] then  -- the band's first write in this epoch
+        call('PEXPIREAT', key, expires)
+        -- Nothing two epochs old is live: free it now, off Redis's main thread.
+        call('UNLINK', head .. string.format('%d', epoch - 2))
+      end
+    end
+    b = b + 1
   end
+end
+
+local result = {}
+for k = 1, n do
+  local id = ids[k]
+  local item_key = prefix .. 'item:' .. id
+  local seq = tonumber(call('HGET', item_key, 'seq') or call('INCR', prefix .. 'seq'))
   local candidates = {}
-  for _, other in ipairs(order) do
-    local h = hits[other]
+  for _, other in ipairs(order[k]) do
+    local h = hits[k][other]
     if h[1] > 0 or h[2] >= min_anchor then
       local meta = call('HMGET', prefix .. 'item:' .. other, 'seq', 'host', 'sig')
       if meta[1] and tonumber(meta[1]) < seq then
@@ -248,9 +315,9 @@ for i = 5, #ARGV, 5 do
       end
     end
   end
-  call('HSET', item_key, 'seq', seq, 'host', ARGV[i + 1], 'sig', ARGV[i + 2])
+  call('HSET', item_key, 'seq', seq, 'host', ARGV[5 * k + 1], 'sig', ARGV[5 * k + 2])
   call('PEXPIRE', item_key, window)
-  result[#result + 1] = {seq, candidates}
+  result[k] = {seq, candidates}
 end
 return result
 """
