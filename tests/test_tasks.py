@@ -10,9 +10,10 @@ import pytest
 from tests.conftest import SAMPLES
 from worker import runtime
 from worker.app import use_broker
+from worker.fanout.relay import LOCK_KEY, stream_key
 from worker.poller.parse import parse_feed
 from worker.store.repository import feed_id_for
-from worker.tasks import DELIVERY_KEY, process_entries
+from worker.tasks import DELIVERY_KEY, process_entries, relay
 
 
 @pytest.fixture
@@ -27,9 +28,10 @@ def rt(tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> runti
     return current
 
 
-def entries() -> list[dict]:
+def entries(batch: str = "") -> list[dict]:
+    """The atom sample's two entries; another `batch` gives them keys (items) of their own."""
     parsed = parse_feed((SAMPLES / "atom.xml").read_bytes(), "https://atom.example/feed")
-    return [e.to_dict() for e in parsed.entries]
+    return [{**e.to_dict(), "entry_key": e.entry_key + batch} for e in parsed.entries]
 
 
 def test_a_batch_is_stored_with_its_events(rt: runtime.Runtime) -> None:
@@ -96,3 +98,44 @@ def test_a_relay_that_leaves_a_backlog_hands_it_to_a_fresh_task(
 
     assert rt.store.outbox_backlog() == 1
     assert rt.redis.llen("fanout") == 1
+
+
+def test_batches_committed_before_the_relay_runs_share_one_relay_run(rt: runtime.Runtime) -> None:
+    feed = feed_id_for("https://atom.example/feed")
+    for batch in ("a", "b", "c"):
+        process_entries.apply(args=(feed, entries(batch)))
+
+    assert rt.redis.llen("fanout") == 1  # one run scheduled, not one per batch
+
+    relay.apply()
+
+    assert rt.redis.xlen(stream_key("all")) == 6
+    assert rt.store.outbox_backlog() == 0
+
+
+def test_a_batch_committed_once_the_relay_has_started_schedules_another_run(
+    rt: runtime.Runtime,
+) -> None:
+    feed = feed_id_for("https://atom.example/feed")
+    process_entries.apply(args=(feed, entries("a")))
+    relay.apply()
+
+    process_entries.apply(args=(feed, entries("b")))
+
+    assert rt.redis.llen("fanout") == 2
+    assert rt.store.outbox_backlog() == 2
+
+
+def test_a_relay_finding_the_lock_taken_comes_back_instead_of_leaving_the_events(
+    rt: runtime.Runtime,
+) -> None:
+    process_entries.apply(args=(feed_id_for("https://atom.example/feed"), entries()))
+    rt.redis.delete("fanout")
+    held = rt.redis.lock(LOCK_KEY, timeout=30)
+    assert held.acquire(blocking=False)
+
+    relay.apply()
+
+    assert rt.store.outbox_backlog() == 2
+    assert rt.redis.llen("fanout") == 1
+    held.release()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import redis
 from sqlalchemy import update
 
 from tests.factories import record, to_all
-from worker.fanout.relay import relay_once, relay_pending, stream_key
+from worker.fanout import relay
+from worker.fanout.relay import Relayed, relay_once, relay_pending, stream_key
 from worker.fanout.subscriptions import Subscription, Subscriptions
 from worker.store import tables as t
 from worker.store.repository import Store, feed_id_for
@@ -27,9 +29,9 @@ def test_relay_publishes_each_event_and_empties_the_outbox(store: Store, redis_u
     r = redis.Redis.from_url(redis_url)
     store.save_items(FEED_ID, _records(5), to_all)
 
-    published, _hooks = relay_pending(store, r, ALL, maxlen=1000)
+    run = relay_pending(store, r, ALL, maxlen=1000)
 
-    assert published == 5
+    assert (run.sent, run.more) == (5, False)
     assert store.outbox_backlog() == 0
     entries = r.xrange(stream_key("all"))
     assert [e[0] for e in entries] == [f"{i}-0".encode() for i in range(1, 6)]
@@ -60,7 +62,7 @@ def test_a_relay_finding_the_lock_taken_publishes_nothing(store: Store, redis_ur
     held = r.lock("ingest:lock:relay", timeout=30)
     assert held.acquire(blocking=False)
 
-    assert relay_pending(store, r, ALL, maxlen=1000) == (0, 0)
+    assert relay_pending(store, r, ALL, maxlen=1000) == Relayed(busy=True)
     assert store.outbox_backlog() == 2
     held.release()
 
@@ -69,7 +71,27 @@ def test_a_spent_time_budget_stops_the_relay_after_one_batch(store: Store, redis
     r = redis.Redis.from_url(redis_url)
     store.save_items(FEED_ID, _records(3), to_all)
 
-    published, _hooks = relay_pending(store, r, ALL, maxlen=1000, batch=1, budget_s=0)
+    run = relay_pending(store, r, ALL, maxlen=1000, batch=1, budget_s=0)
 
-    assert published == 1
+    assert (run.sent, run.more) == (1, True)
     assert store.outbox_backlog() == 2
+
+
+def test_a_run_stops_at_its_first_short_batch_without_a_round_to_find_the_outbox_empty(
+    store: Store, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    r = redis.Redis.from_url(redis_url)
+    store.save_items(FEED_ID, _records(3), to_all)
+    rounds = []
+
+    def counted(*args, **kwargs):
+        rounds.append(relay_once(*args, **kwargs))
+        return rounds[-1]
+
+    monkeypatch.setattr(relay, "relay_once", counted)
+
+    run = relay_pending(store, r, ALL, maxlen=1000, batch=2)
+
+    assert (run.sent, run.more) == (3, False)
+    assert rounds == [(2, 0), (1, 0)]
+    assert store.outbox_backlog() == 0

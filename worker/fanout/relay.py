@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from typing import NamedTuple
 
 import structlog
 from redis import Redis
@@ -76,6 +77,15 @@ def relay_once(
     return len(sent), len(hooks)
 
 
+class Relayed(NamedTuple):
+    """What one relay run did, and whether the outbox wants another run soon."""
+
+    sent: int = 0
+    hooks: int = 0
+    more: bool = False  # the time budget ran out with a full batch just published
+    busy: bool = False  # another relay held the lock: nothing was read
+
+
 def relay_pending(
     store: Store,
     redis: Redis,
@@ -85,25 +95,29 @@ def relay_pending(
     lock_ttl: float = 30,
     batch: int = 1000,
     budget_s: float | None = None,
-) -> tuple[int, int]:
+) -> Relayed:
     """Drain the outbox while holding the relay lock; a busy lock means another relay runs.
 
-    With a time budget it stops after the batch that spends it (whatever is left stays
-    in the outbox for the next relay), so a task never runs into its time limit.
+    A batch short of `batch` events means the outbox was drained (or a publish failed,
+    which the next run retries): no further round just to find it empty. With a time
+    budget it stops after the batch that spends it (whatever is left stays in the outbox
+    for the next relay), so a task never runs into its time limit.
     """
     lock = redis.lock(LOCK_KEY, timeout=lock_ttl, blocking=False)
     if not lock.acquire():
-        return 0, 0
+        return Relayed(busy=True)
     sent = hooks = 0
+    more = False
     deadline = None if budget_s is None else time.monotonic() + budget_s
     try:
         while True:
             n, h = relay_once(store, redis, subs, maxlen=maxlen, batch=batch)
-            if not n:
-                break
             sent, hooks = sent + n, hooks + h
+            if n < batch:
+                break
             lock.extend(lock_ttl, replace_ttl=True)
             if deadline is not None and time.monotonic() >= deadline:
+                more = True
                 break
     finally:
         with contextlib.suppress(LockError):  # expired meanwhile: nothing to release
@@ -111,4 +125,4 @@ def relay_pending(
     if sent:
         count_stage(redis, "published", sent)
         log.info("relay.published", events=sent, webhooks_scheduled=hooks)
-    return sent, hooks
+    return Relayed(sent, hooks, more)
