@@ -1,6 +1,6 @@
 """Migrations 0004 (the full-article option, merging the poller and fan-out branches),
-0005 (lz4 compression of the large columns on PostgreSQL) and 0006 (vacuuming the
-queue-like tables by dead rows).
+0005 (lz4 compression of the large columns on PostgreSQL), 0006 (vacuuming the
+queue-like tables by dead rows) and 0007 (a partial index over the unsent outbox rows).
 
 Each database test runs on SQLite and PostgreSQL (the `database_url` fixture), from a
 schema at both old heads (0002 and 0003), as a deployment before 0004 has it.
@@ -60,14 +60,14 @@ def feed_columns(engine: Engine) -> set[str]:
 def test_0004_merges_the_two_branches_into_one_head() -> None:
     script = ScriptDirectory.from_config(alembic_config())
 
-    assert script.get_heads() == ["0006"]
+    assert script.get_heads() == ["0007"]
     assert set(script.get_revision("0004").down_revision) == {"0002", "0003"}
 
 
 def test_upgrading_adds_the_option_turned_off_for_existing_feeds(engine: Engine) -> None:
     migrate(engine, command.upgrade, "heads")
 
-    assert revisions(engine) == {"0006"}
+    assert revisions(engine) == {"0007"}
     with engine.connect() as conn:
         assert conn.scalar(select(t.feeds.c.full_article)) is False
 
@@ -121,3 +121,25 @@ def test_postgresql_vacuums_the_outbox_after_a_fixed_number_of_dead_rows(
         "autovacuum_vacuum_threshold=5000",
     ]
     assert downgraded is None
+
+
+def test_the_unsent_outbox_rows_get_an_index_of_their_own_and_lose_it_on_downgrade(
+    engine: Engine,
+) -> None:
+    def outbox_indexes() -> dict[str, list[str]]:
+        return {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("outbox")}
+
+    migrate(engine, command.upgrade, "heads")
+    upgraded = outbox_indexes()
+    with engine.connect() as conn:
+        definition = conn.scalar(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_outbox_pending'")
+            if engine.dialect.name == "postgresql"
+            else text("SELECT sql FROM sqlite_master WHERE name = 'ix_outbox_pending'")
+        )
+    migrate(engine, command.downgrade, "0006")
+
+    assert upgraded["ix_outbox_pending"] == ["seq"]
+    assert "WHERE" in definition and "sent_at IS NULL" in definition
+    assert "ix_outbox_pending" not in outbox_indexes()
+    assert outbox_indexes()["ix_outbox_unsent"] == ["sent_at", "seq"]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from tests.factories import record, to_all
 from worker.store import repository
+from worker.store import tables as t
 from worker.store.repository import Store, feed_id_for
 
 FEED_ID = feed_id_for("https://news.example.org/feed.xml")
@@ -89,6 +91,47 @@ def test_stamping_numbers_events_per_subscription_in_outbox_order(store: Store) 
 
     stamped = [(e.subscription, e.stream_seq) for e in store.stamped_unsent(100)]
     assert stamped == [("x", 1), ("x", 2), ("y", 1), ("y", 2)]
+
+
+def test_a_batch_queues_its_events_in_the_order_of_its_records(store: Store) -> None:
+    keys = [f"k{i:02d}" for i in range(30, 0, -1)]  # not the order of their ids either
+
+    store.save_items(FEED_ID, [record(k, text=f"Story {k}.") for k in keys], to_all)
+
+    store.stamp_outbox(100)
+    events = store.stamped_unsent(100)
+    assert [json.loads(e.payload)["item"]["entry_key"] for e in events] == keys
+    assert [e.stream_seq for e in events] == list(range(1, 31))
+
+
+def test_a_changed_entry_is_seen_with_its_new_content_hash(store: Store) -> None:
+    store.save_items(FEED_ID, [record("a", content_hash="h1"), record("b")], to_all)
+
+    store.save_items(FEED_ID, [record("a", content_hash="h2", text="New text.")], to_all)
+
+    assert store.seen_hashes(FEED_ID, ["a", "b"]) == {"a": "h2", "b": "h1"}
+
+
+def test_inserting_rows_skips_or_overwrites_those_whose_keys_are_taken(store: Store) -> None:
+    def fingerprint(text_hash: str, item_id: str) -> dict[str, str]:
+        return {"text_hash": text_hash, "item_id": item_id, "cluster_id": item_id}
+
+    with store.engine.begin() as conn:
+        store.insert_rows(conn, t.fingerprints, [fingerprint("x", "first")])
+        store.insert_rows(
+            conn, t.fingerprints, [fingerprint("x", "second"), fingerprint("y", "second")],
+            keys=["text_hash"],
+        )  # fmt: skip
+        store.insert_rows(
+            conn, t.fingerprints, [fingerprint("y", "third")],
+            keys=["text_hash"], update=["item_id"],
+        )  # fmt: skip
+        fp = t.fingerprints.c
+        rows = conn.execute(
+            select(fp.text_hash, fp.item_id, fp.cluster_id).order_by(fp.text_hash)
+        ).all()
+
+    assert [tuple(r) for r in rows] == [("x", "first", "first"), ("y", "third", "second")]
 
 
 def test_a_dead_letter_keeps_its_arguments_and_error(store: Store) -> None:

@@ -11,11 +11,13 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
+    any_,
     bindparam,
     create_engine,
     delete,
@@ -117,8 +119,46 @@ class Store:
         self, conn: Connection, table: t.Table, rows: list[dict], keys: list[str]
     ) -> None:
         """Insert the rows whose keys are not there yet: the idempotent write."""
-        if rows:
-            conn.execute(self.insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+        self.insert_rows(conn, table, rows, keys=keys)
+
+    def insert_rows(
+        self,
+        conn: Connection,
+        table: t.Table,
+        rows: list[dict],
+        *,
+        keys: Sequence[str] = (),
+        update: Sequence[str] = (),
+    ) -> None:
+        """Insert rows (all with the same columns), in order. With `keys`, a row whose keys
+        are taken is skipped, or has its `update` columns overwritten when given.
+
+        On PostgreSQL this is one statement over one array per column: an executemany
+        there runs a statement per row, which cost the worker and the server more than
+        the rows themselves. SQLite's executemany stays in process, so it is kept.
+        """
+        if not rows:
+            return
+        columns = tuple(rows[0])
+        if self.dialect == "postgresql":
+            sql = _unnest_insert(table, columns, tuple(keys), tuple(update))
+            conn.exec_driver_sql(sql, tuple([row[c] for row in rows] for c in columns))
+            return
+        stmt = self.insert(table)
+        if update:
+            stmt = stmt.on_conflict_do_update(
+                index_elements=keys, set_={c: stmt.excluded[c] for c in update}
+            )
+        elif keys:
+            stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+        conn.execute(stmt, rows)
+
+    def one_of(self, column: ColumnElement[Any], values: list[Any]) -> ColumnElement[bool]:
+        """`column IN values`; on PostgreSQL `column = ANY(array)`: one parameter, where
+        IN renders (and the driver sends) a placeholder per value on every execution."""
+        if self.dialect == "postgresql":
+            return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+        return column.in_(values)
 
     # -- feeds (worker.store.feeds owns them) ----------------------------------------
 
@@ -169,7 +209,7 @@ class Store:
                         t.items.c.version,
                         t.items.c.content_hash,
                         t.items.c.created_at,
-                    ).where(t.items.c.id.in_(chunk))
+                    ).where(self.one_of(t.items.c.id, chunk))
                 )
             }
             fresh: list[ItemRecord] = []
@@ -192,8 +232,7 @@ class Store:
                 else:
                     updates.append(row)
                     result.updated += 1
-            if inserts:
-                conn.execute(t.items.insert(), inserts)
+            self.insert_rows(conn, t.items, inserts)
             self._keep_superseded(conn, [row["id"] for row in updates])
             for row in updates:
                 conn.execute(update(t.items).where(t.items.c.id == row["id"]).values(**row))
@@ -205,8 +244,9 @@ class Store:
             ]
             self.insert_ignore(conn, t.outbox, events, ["item_id", "version", "subscription"])
             result.events = len(events)
-            seen = [
-                {
+            # Keyed by entry: one upsert statement may not touch the same row twice.
+            seen = {
+                r.entry_key: {
                     "feed_id": feed_id,
                     "entry_key": r.entry_key,
                     "content_hash": r.content_hash,
@@ -214,14 +254,13 @@ class Store:
                     "seen_at": now,
                 }
                 for r in records
-            ]
-            stmt = self.insert(t.seen_entries)
-            conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["feed_id", "entry_key"],
-                    set_={"content_hash": stmt.excluded.content_hash, "seen_at": now},
-                ),
-                seen,
+            }
+            self.insert_rows(
+                conn,
+                t.seen_entries,
+                list(seen.values()),
+                keys=["feed_id", "entry_key"],
+                update=["content_hash", "seen_at"],
             )
         result.records = fresh
         return result
@@ -251,14 +290,14 @@ class Store:
             for kind, found in (("topic", r.topics), ("region", r.regions))
             for label in found
         }
-        if labels:
-            conn.execute(
-                t.item_labels.insert(),
-                [
-                    {"item_id": i, "kind": k, "code": c, "score": score}
-                    for (i, k, c), score in labels.items()
-                ],
-            )
+        self.insert_rows(
+            conn,
+            t.item_labels,
+            [
+                {"item_id": i, "kind": k, "code": c, "score": float(score)}
+                for (i, k, c), score in labels.items()
+            ],
+        )
         if self.dialect == "sqlite":  # PostgreSQL keeps its tsvector as a generated column
             if replaced:
                 conn.execute(
@@ -282,7 +321,9 @@ class Store:
         for chunk in _chunks(list(by_hash), 500):
             fp = t.fingerprints.c
             for h, item_id, cluster in conn.execute(
-                select(fp.text_hash, fp.item_id, fp.cluster_id).where(fp.text_hash.in_(chunk))
+                select(fp.text_hash, fp.item_id, fp.cluster_id).where(
+                    self.one_of(fp.text_hash, chunk)
+                )
             ):
                 owners[h] = (item_id, cluster)
         for record in records:
@@ -327,6 +368,7 @@ class Store:
         relay that dies later republishes the very same stream ids, which Redis rejects.
         """
         with self.engine.begin() as conn:
+            self._walk_unsent_in_order(conn)
             rows = conn.execute(
                 select(t.outbox.c.seq, t.outbox.c.subscription)
                 .where(t.outbox.c.sent_at.is_(None), t.outbox.c.stream_seq.is_(None))
@@ -349,13 +391,8 @@ class Store:
             stamps = []
             for seq, sub in rows:
                 cursors[sub] += 1
-                stamps.append({"b_seq": seq, "b_stream_seq": cursors[sub]})
-            conn.execute(
-                update(t.outbox)
-                .where(t.outbox.c.seq == bindparam("b_seq"))
-                .values(stream_seq=bindparam("b_stream_seq")),
-                stamps,
-            )
+                stamps.append((seq, cursors[sub]))
+            self._stamp(conn, stamps)
             conn.execute(
                 update(t.relay_cursors)
                 .where(t.relay_cursors.c.subscription == bindparam("b_sub"))
@@ -363,8 +400,43 @@ class Store:
                 [{"b_sub": s, "b_last": n} for s, n in cursors.items()],
             )
 
+    def _walk_unsent_in_order(self, conn: Connection) -> None:
+        """Make this transaction's reads of unsent rows walk ix_outbox_pending in order.
+
+        Every stamp and every "sent" leaves a dead version of the row, and its index
+        entry, until the next vacuum (a minute or more apart). A plain index scan marks
+        the entries it finds dead, so the next scan skips them; the bitmap scan that
+        PostgreSQL picks for the few rows its statistics expect marks none, and visits
+        every table page of every dead version again on every call: 30 ms a query after
+        100,000 events, against 0.2 ms.
+        """
+        if self.dialect == "postgresql":
+            conn.execute(text("SET LOCAL enable_bitmapscan = off"))
+
+    def _stamp(self, conn: Connection, stamps: list[tuple[int, int]]) -> None:
+        """Write (seq, stream_seq) pairs; on PostgreSQL in one statement over two arrays,
+        where an executemany runs one statement per row."""
+        if self.dialect == "postgresql":
+            seqs, stream_seqs = zip(*stamps, strict=True)
+            conn.execute(
+                text(
+                    "UPDATE outbox SET stream_seq = s.stream_seq"
+                    " FROM unnest(CAST(:seqs AS bigint[]), CAST(:stream_seqs AS bigint[]))"
+                    " AS s(seq, stream_seq) WHERE outbox.seq = s.seq"
+                ),
+                {"seqs": list(seqs), "stream_seqs": list(stream_seqs)},
+            )
+            return
+        conn.execute(
+            update(t.outbox)
+            .where(t.outbox.c.seq == bindparam("b_seq"))
+            .values(stream_seq=bindparam("b_stream_seq")),
+            [{"b_seq": seq, "b_stream_seq": n} for seq, n in stamps],
+        )
+
     def stamped_unsent(self, limit: int) -> list[OutboxEvent]:
         with self.engine.connect() as conn:
+            self._walk_unsent_in_order(conn)
             rows = conn.execute(
                 select(
                     t.outbox.c.seq,
@@ -389,7 +461,9 @@ class Store:
         with self.engine.begin() as conn:
             schedule(self, conn, webhooks)
             for chunk in _chunks(list(seqs), 500):
-                conn.execute(update(t.outbox).where(t.outbox.c.seq.in_(chunk)).values(sent_at=now))
+                conn.execute(
+                    update(t.outbox).where(self.one_of(t.outbox.c.seq, chunk)).values(sent_at=now)
+                )
 
     def outbox_backlog(self) -> int:
         with self.engine.connect() as conn:
@@ -516,6 +590,31 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def _chunks(values: list, size: int) -> Iterator[list]:
     for i in range(0, len(values), size):
         yield values[i : i + size]
+
+
+@cache
+def _unnest_insert(
+    table: t.Table, columns: tuple[str, ...], keys: tuple[str, ...], update: tuple[str, ...]
+) -> str:
+    """PostgreSQL: INSERT ... SELECT FROM unnest(one array per column), in array order.
+
+    The arrays go in binary (%b): in text format the driver escapes every quote of the
+    JSON documents, which cost more than the per-row statements it replaces.
+    """
+    dialect = postgresql.dialect()
+    names = ", ".join(columns)
+    arrays = ", ".join(f"%b::{table.c[c].type.compile(dialect)}[]" for c in columns)
+    sql = (
+        f"INSERT INTO {table.name} ({names}) SELECT {names}"
+        f" FROM unnest({arrays}) WITH ORDINALITY AS u ({names}, row_number)"
+        " ORDER BY row_number"
+    )
+    if update:
+        assignments = ", ".join(f"{c} = excluded.{c}" for c in update)
+        sql += f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {assignments}"
+    elif keys:
+        sql += f" ON CONFLICT ({', '.join(keys)}) DO NOTHING"
+    return sql
 
 
 def _item_row(feed_id: str, record: ItemRecord, dumped: str, now: datetime) -> dict[str, Any]:

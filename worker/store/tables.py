@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 
 metadata = MetaData()
@@ -143,7 +144,14 @@ outbox = Table(
     Column("stream_seq", BigInteger),
     Column("sent_at", DateTime(timezone=True)),
     UniqueConstraint("item_id", "version", "subscription", name="uq_outbox_item_version_sub"),
-    Index("ix_outbox_unsent", "sent_at", "seq"),
+    Index("ix_outbox_unsent", "sent_at", "seq"),  # retention: sent rows by age
+    # The relay's backlog in outbox order: only unsent rows (migration 0007).
+    Index(
+        "ix_outbox_pending",
+        "seq",
+        postgresql_where=text("sent_at IS NULL"),
+        sqlite_where=text("sent_at IS NULL"),
+    ),
 )
 
 relay_cursors = Table(
