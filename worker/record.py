@@ -10,6 +10,10 @@ import hashlib
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
+#: The item record's contract version: 2 added `authors`, `enclosures` and block `links`,
+#: and made every title, name and URL field plain, decoded text / absolute http(s).
+RECORD_VERSION = 2
+
 BlockKind = Literal["heading", "paragraph", "list_item", "table", "quote"]
 
 
@@ -35,6 +39,11 @@ class Entry:
     summary_is_html: bool = True
     source_url: str | None = None  # <source url="..."> (Google News and RSS 2.0)
     source_title: str | None = None
+    # Record contract 2 (normalised by the poller, poller/normalize.py): every name and
+    # URL is plain text and every URL absolute http(s); older messages load by defaults.
+    authors: list[str] = field(default_factory=list)
+    enclosures: list[dict[str, Any]] = field(default_factory=list)
+    base_url: str | None = None  # what relative links in the content resolve against
     # Why the poller kept the feed's own content (e.g. the full article failed); the
     # record's warnings start with these. Older messages without the field still load.
     warnings: list[str] = field(default_factory=list)
@@ -64,12 +73,15 @@ class Block:
     text: str
     rows: list[list[str]] | None = None
     header: bool = False
+    links: list[str] | None = None  # absolute http(s) hrefs of the block's anchors
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "text": self.text}
         if self.kind == "table":
             data["rows"] = self.rows or []
             data["header"] = self.header
+        if self.links:
+            data["links"] = self.links
         return data
 
 
@@ -165,6 +177,10 @@ class ItemRecord:
     content_hash: str = ""
     text_hash: str = ""
     warnings: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # contract 2; `author` is the first
+    # [{url, type, length, duration, image}] from enclosures, media:* and itunes:*
+    enclosures: list[dict[str, Any]] = field(default_factory=list)
+    record_version: int = RECORD_VERSION
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data in field order, built by hand: dataclasses.asdict deep-copies, and
@@ -177,7 +193,8 @@ class ItemRecord:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ItemRecord:
-        data = dict(data)
+        """Fields this version does not know are dropped (a newer worker's records load)."""
+        data = {k: v for k, v in data.items() if k in _RECORD_FIELDS}
         data["blocks"] = [Block(**b) for b in data["blocks"]]
         data["attribution"] = Attribution(**data["attribution"])
         data["syndication"] = Syndication(**data["syndication"])
@@ -194,6 +211,7 @@ def _plain(obj: Any) -> dict[str, Any]:
 
 
 _FIELDS = tuple(f.name for f in fields(ItemRecord))
+_RECORD_FIELDS = frozenset(_FIELDS)
 _CONVERT: dict[str, Any] = {
     "blocks": lambda blocks: [b.to_dict() for b in blocks],
     "attribution": _plain,
@@ -206,4 +224,6 @@ _CONVERT: dict[str, Any] = {
     "topics": lambda topics: [{**_plain(t), "terms": list(t.terms)} for t in topics],
     "regions": lambda regions: [_plain(r) for r in regions],
     "warnings": list,
+    "authors": list,
+    "enclosures": lambda enclosures: [dict(e) for e in enclosures],
 }
